@@ -1,0 +1,148 @@
+"""The `obcsim` command. Thin: it parses arguments, calls the library and prints or writes.
+
+Every bad input ends in one line on stderr naming the file, field and rule, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import NoReturn
+
+from obcsim.errors import InputError
+from obcsim.scenario import Scenario, load_scenario
+
+SHIPPED = "barnet_obc_2013.yaml"
+FORMATS = ("csv", "md", "xlsx")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def shipped_scenario(name: str = SHIPPED) -> Path:
+    """Path of a scenario shipped with the package."""
+    return Path(str(resources.files("obcsim.scenarios").joinpath(name)))
+
+
+def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
+    fmt, out = args.format, args.out
+    if out is None:
+        if fmt is not None:
+            raise InputError("--format", "", f"--format {fmt} needs --out PATH")
+        return None, None
+    path = Path(out)
+    if fmt is None:
+        fmt = path.suffix.lstrip(".").lower()
+        if fmt not in FORMATS:
+            raise InputError(
+                "--out", "", f"cannot tell the format from '{out}'; add --format csv|md|xlsx"
+            )
+    if not path.parent.is_dir():
+        raise InputError("--out", "", f"no such directory: {path.parent}")
+    return fmt, path
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    from obcsim import report
+    from obcsim.ledger import expected_tables
+
+    fmt, path = _out_path(args)
+    scn = load_scenario(args.scenario)
+    frame = expected_tables(scn)
+    if path is not None and fmt is not None:
+        report.write_tables(frame, fmt, path)
+        print(f"wrote {path}", file=sys.stderr)
+    elif args.json:
+        print(report.dumps(report.json_rows(frame)))
+    else:
+        print(f"{scn.name}\n")
+        print(report.terminal(frame, scn.price_year), end="")
+    return 0
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from obcsim import report
+    from obcsim.ledger import expected_tables
+    from obcsim.published import published_investment, published_tables
+    from obcsim.reconcile import reconcile
+
+    scn: Scenario = load_scenario(args.scenario or shipped_scenario())
+    findings = reconcile(published_tables(), published_investment(), expected_tables(scn), scn.name)
+    if args.json:
+        print(report.dumps([f.as_dict() for f in findings]))
+        return 0
+    print(f"{len(findings)} findings in the OBC's published tables and '{scn.name}':\n")
+    for i, f in enumerate(findings, 1):
+        print(f"{i:>3}. [{f.check}] {f.message}")
+    return 0
+
+
+def cmd_backsolve(args: argparse.Namespace) -> int:
+    from obcsim import report
+    from obcsim.backsolve import backsolve, current_value
+
+    scn = load_scenario(args.scenario)
+    derived = backsolve(scn)
+    rows = [
+        {
+            "path": ".".join(d.path),
+            "value": d.value,
+            "scenario": current_value(scn, d.path),
+            "source": d.source,
+        }
+        for d in derived
+    ]
+    if args.json:
+        print(report.dumps(rows))
+        return 0
+    for r in rows:
+        same = "ok" if r["scenario"] == r["value"] else f"scenario has {r['scenario']}"
+        print(f"{r['path']}: {r['value']:g}  [{same}]\n    {r['source']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="obcsim", description=__doc__.splitlines()[0] if __doc__ else None)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("tables", help="the OBC's strand and programme tables from a scenario")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--json", action="store_true", help="print JSON rows instead of tables")
+    p.add_argument("--format", choices=FORMATS, help="file format for --out")
+    p.add_argument("--out", help="write the tables to this file (csv, md or xlsx)")
+    p.set_defaults(func=cmd_tables)
+
+    p = sub.add_parser(
+        "reconcile", help="check the OBC's published tables, and a scenario against them"
+    )
+    p.add_argument("--scenario", help=f"scenario to compare (default: the shipped {SHIPPED})")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.set_defaults(func=cmd_reconcile)
+
+    p = sub.add_parser("backsolve", help="derive the OBC's hidden unit costs from its tables")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_backsolve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        print(f"obcsim {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

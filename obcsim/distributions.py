@@ -1,0 +1,165 @@
+"""Uncertain values: a number or a distribution (fixed, beta, PERT, triangular, lognormal).
+
+A `Dist` is parsed from YAML (a bare number means fixed), knows its mean (what the tables use),
+its support (what range checks use) and draws with a `numpy.random.Generator`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
+
+Kind = Literal["fixed", "beta", "pert", "triangular", "lognormal"]
+
+# The parameters each kind takes; every other parameter must be left out.
+PARAMS: dict[str, tuple[str, ...]] = {
+    "fixed": ("value",),
+    "beta": ("alpha", "beta"),
+    "pert": ("min", "mode", "max"),
+    "triangular": ("min", "mode", "max"),
+    "lognormal": ("mean", "sd"),
+}
+
+
+class Dist(BaseModel):
+    """One uncertain value. `source` says where it comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    dist: Kind = "fixed"
+    value: float | None = None
+    alpha: float | None = None
+    beta: float | None = None
+    min: float | None = None
+    mode: float | None = None
+    max: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Dist:
+        wanted = PARAMS[self.dist]
+        missing = [p for p in wanted if getattr(self, p) is None]
+        extra = [p for q in PARAMS.values() for p in q if p not in wanted and getattr(self, p)]
+        extra = [p for p in dict.fromkeys(extra) if getattr(self, p) is not None]
+        if missing or extra:
+            raise ValueError(
+                f"a {self.dist} value takes {', '.join(wanted)}"
+                + (f"; missing {', '.join(missing)}" if missing else "")
+                + (f"; unexpected {', '.join(extra)}" if extra else "")
+            )
+        if self.dist == "beta" and not (self.alpha > 0 and self.beta > 0):  # type: ignore[operator]
+            raise ValueError("beta needs alpha > 0 and beta > 0")
+        if self.dist in ("pert", "triangular"):
+            lo, mode, hi = self.min, self.mode, self.max
+            if not (lo <= mode <= hi and lo < hi):  # type: ignore[operator]
+                raise ValueError(f"{self.dist} needs min <= mode <= max and min < max")
+        if self.dist == "lognormal" and not (self.mean > 0 and self.sd > 0):  # type: ignore[operator]
+            raise ValueError("lognormal needs mean > 0 and sd > 0")
+        return self
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.dist == "fixed"
+
+    def expected(self) -> float:
+        """The mean: the value the OBC-style tables use."""
+        if self.dist == "fixed":
+            return float(self.value)  # type: ignore[arg-type]
+        return float(self.frozen().mean())
+
+    def support(self) -> tuple[float, float]:
+        """The range every draw lies in."""
+        if self.dist == "fixed":
+            return float(self.value), float(self.value)  # type: ignore[arg-type]
+        if self.dist == "beta":
+            return 0.0, 1.0
+        if self.dist == "lognormal":
+            return 0.0, math.inf
+        return float(self.min), float(self.max)  # type: ignore[arg-type]
+
+    def frozen(self) -> Any:
+        """The scipy.stats frozen distribution (not for `fixed`)."""
+        from scipy import stats  # imported here: scipy.stats takes most of start-up time
+
+        if self.dist == "beta":
+            return stats.beta(self.alpha, self.beta)
+        if self.dist in ("pert", "triangular"):
+            lo, mode, hi = float(self.min), float(self.mode), float(self.max)  # type: ignore[arg-type]
+            width = hi - lo
+            if self.dist == "pert":
+                a = 1 + 4 * (mode - lo) / width
+                b = 1 + 4 * (hi - mode) / width
+                return stats.beta(a, b, loc=lo, scale=width)
+            return stats.triang((mode - lo) / width, loc=lo, scale=width)
+        if self.dist == "lognormal":
+            mean, sd = float(self.mean), float(self.sd)  # type: ignore[arg-type]
+            sigma2 = math.log1p((sd / mean) ** 2)
+            return stats.lognorm(s=math.sqrt(sigma2), scale=math.exp(math.log(mean) - sigma2 / 2))
+        raise ValueError("a fixed value has no distribution")
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """`size` independent draws."""
+        if self.dist == "fixed":
+            return np.full(size, float(self.value))  # type: ignore[arg-type]
+        return np.asarray(self.frozen().rvs(size=size, random_state=rng), dtype=float)
+
+    def interval(self, level: float = 0.9) -> tuple[float, float]:
+        """Central interval holding `level` of the probability."""
+        if self.dist == "fixed":
+            return self.support()
+        lo, hi = self.frozen().interval(level)
+        return float(lo), float(hi)
+
+    def to_yaml(self) -> Any:
+        """Plain data for YAML: a bare number when fixed and unsourced."""
+        if self.dist == "fixed" and self.source is None:
+            return _plain(self.value)
+        out: dict[str, Any] = {} if self.dist == "fixed" else {"dist": self.dist}
+        out.update({p: _plain(getattr(self, p)) for p in PARAMS[self.dist]})
+        if self.source is not None:
+            out["source"] = self.source
+        return out
+
+
+def _plain(x: float | None) -> float | int | None:
+    if x is not None and float(x).is_integer() and abs(x) < 1e15:
+        return int(x)
+    return x
+
+
+def fixed(value: float, source: str | None = None) -> Dist:
+    return Dist(value=value, source=source)
+
+
+def _coerce(raw: Any) -> Any:
+    if isinstance(raw, bool):
+        raise ValueError("must be a number or a distribution, not true/false")
+    if isinstance(raw, int | float):
+        return {"value": raw}
+    if raw is None:
+        raise ValueError("must be a number or a distribution; it is empty")
+    return raw
+
+
+def _within(lo: float, hi: float, what: str) -> Any:
+    def check(d: Dist) -> Dist:
+        a, b = d.support()
+        if a < lo or b > hi:
+            shown = f"{a:g}" if d.is_fixed else f"a {d.dist} over [{a:g}, {b:g}]"
+            bounds = f"be >= {lo:g}" if math.isinf(hi) else f"lie in [{lo:g}, {hi:g}]"
+            raise ValueError(f"must {bounds} ({what}); got {shown}")
+        return d
+
+    return check
+
+
+Value = Annotated[Dist, BeforeValidator(_coerce)]
+Probability = Annotated[Value, AfterValidator(_within(0.0, 1.0, "a probability"))]
+NonNegative = Annotated[
+    Value, AfterValidator(_within(0.0, math.inf, "costs and counts are never negative"))
+]

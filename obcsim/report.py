@@ -1,0 +1,140 @@
+"""The OBC's tables for people and files: terminal, JSON rows, CSV, Markdown and Excel.
+
+Every writer writes to a temporary file beside the target and renames it into place, so a
+failure never leaves a partial output file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from obcsim.ledger import MEASURES
+from obcsim.money import MEASURE_LABELS, STRAND_LABELS, agency_label, gbp
+
+GBP_FORMAT = '"£"#,##0;("£"#,##0);"£"0'
+SHEET_TITLES = {
+    "all": "Table 1 programme",
+    "njp": "NJP",
+    "coaches": "Community coaches",
+    "conditional_cautions": "Conditional cautions",
+    "iom": "IOM",
+}
+
+
+def json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """One object per strand and agency, money rounded to the penny."""
+    rows = []
+    for r in frame.itertuples(index=False):
+        row: dict[str, Any] = {"strand": r.strand, "agency": r.agency}
+        row.update({m: round(float(getattr(r, m)), 2) + 0.0 for m in MEASURES})
+        rows.append(row)
+    return rows
+
+
+def _title(strand: str) -> str:
+    if strand == "all":
+        return "Programme (OBC Table 1)"
+    return f"{STRAND_LABELS.get(strand, strand)[:1].upper()}{STRAND_LABELS.get(strand, strand)[1:]}"
+
+
+def _display(block: pd.DataFrame) -> pd.DataFrame:
+    shown = pd.DataFrame({"": [agency_label(a) for a in block.agency]})
+    for m in MEASURES:
+        shown[MEASURE_LABELS[m]] = [gbp(v) for v in block[m]]
+    return shown
+
+
+def terminal(frame: pd.DataFrame, price_year: str = "") -> str:
+    """Readable tables, one per strand then the programme, costs in brackets."""
+    parts = []
+    unit = f" (GBP a year, {price_year} prices)" if price_year else ""
+    for strand, block in frame.groupby("strand", sort=False):
+        text = _display(block).to_string(index=False, justify="right")
+        parts.append(f"{_title(str(strand))}{unit}\n{text}")
+    return "\n\n".join(parts) + "\n"
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    parts = []
+    for strand, block in frame.groupby("strand", sort=False):
+        shown = _display(block)
+        header = "| " + " | ".join(["agency", *shown.columns[1:]]) + " |"
+        rule = "|---" + "|---:" * (len(shown.columns) - 1) + "|"
+        lines = ["| " + " | ".join(map(str, row)) + " |" for row in shown.itertuples(index=False)]
+        parts.append("\n".join([f"## {_title(str(strand))}", "", header, rule, *lines]))
+    return "\n\n".join(parts) + "\n"
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path`, renamed onto it only if the block succeeds."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """One sheet per table; money in GBP format with negatives in brackets, header frozen."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, table in sheets.items():
+        ws = wb.create_sheet(title[:31])
+        ws.append(list(table.columns))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in table.itertuples(index=False):
+            ws.append([v.item() if hasattr(v, "item") else v for v in row])
+        for j, col in enumerate(table.columns, start=1):
+            numeric = pd.api.types.is_float_dtype(table[col])
+            width = max(len(str(col)), *(len(gbp(v) if numeric else str(v)) for v in table[col]))
+            ws.column_dimensions[get_column_letter(j)].width = width + 3
+            if numeric:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = GBP_FORMAT
+        ws.freeze_panes = "A2"
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def table_sheets(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The programme table first, then each strand, in the OBC's layout."""
+    order = ["all", *[s for s in frame.strand.unique() if s != "all"]]
+    out = {}
+    for strand in order:
+        block = frame[frame.strand == strand]
+        sheet = pd.DataFrame({"agency": [agency_label(a) for a in block.agency]})
+        for m in MEASURES:
+            sheet[MEASURE_LABELS[m]] = block[m].astype(float).round(2).to_numpy()
+        out[SHEET_TITLES.get(strand, strand)] = sheet
+    return out
+
+
+def write_tables(frame: pd.DataFrame, fmt: str, path: Path) -> None:
+    """Write the tables as csv, md or xlsx."""
+    if fmt == "xlsx":
+        write_xlsx(table_sheets(frame), path)
+        return
+    text = markdown(frame) if fmt == "md" else pd.DataFrame(json_rows(frame)).to_csv(index=False)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False)

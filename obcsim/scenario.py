@@ -1,0 +1,311 @@
+"""The scenario: a frozen, validated description of one business case, loaded from YAML.
+
+Units and conventions (DESIGN.md): money in GBP at `price_year`, stored positive (tables show
+costs negative); probabilities in [0, 1]; one row of a table is one year of the pilot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from obcsim.distributions import Dist, NonNegative, Probability
+from obcsim.errors import InputError
+from obcsim.safeyaml import parse_yaml
+
+# The strands the OBC costs, in its table order; housing policy is a strand with no figures.
+STRANDS = ("njp", "coaches", "conditional_cautions", "iom")
+ALL_STRANDS = (*STRANDS, "housing_policy")
+# Events of the criminal-justice cascade one episode (an offence) may start.
+EVENTS = ("arrest", "cps_hearing", "court_hearing", "community_order", "custody")
+CASCADE = ("arrest", "hearings", "community_order", "custody")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Cascade(_Model):
+    """What one episode (offence) starts: P(arrest), mean court hearings per arrest (each with
+    CPS and court time), and P(community order) and P(custody) per arrest."""
+
+    arrest: Probability | None = None
+    hearings: NonNegative | None = None
+    community_order: Probability | None = None
+    custody: Probability | None = None
+
+    @model_validator(mode="after")
+    def _sentences(self) -> Cascade:
+        co, cu = self.community_order, self.custody
+        if co is not None and cu is not None and co.support()[1] + cu.support()[1] > 1 + 1e-12:
+            raise ValueError(
+                "community_order and custody are shares of one sentence: their largest "
+                "values must not sum to more than 1"
+            )
+        return self
+
+
+class UnitCost(_Model):
+    """Who bears an event's cost, and (optionally) its default cost per event in GBP."""
+
+    agency: str
+    cost: NonNegative | None = None
+
+
+class Group(_Model):
+    """A part of a strand's cohort with its own reoffending (IOM: statutory / non-statutory).
+    `share` may be left out in one group: that group takes the rest."""
+
+    share: Probability | None = None
+    reoffend_without: Probability
+    reoffend_with: Probability
+    offences_per_reoffender: NonNegative = Field(default_factory=lambda: Dist(value=1.0))
+
+
+class CostItem(_Model):
+    """A set-up or operating cost of the programme to one agency, in GBP (a year, if operating)."""
+
+    label: str
+    agency: str
+    kind: Literal["setup", "operating"]
+    type: Literal["staff", "cash"]
+    amount: NonNegative
+    source: str | None = None
+
+
+class Strand(_Model):
+    """One pathway. A strand with `costed: false` (housing policy) carries no figures."""
+
+    costed: bool = True
+    note: str | None = None
+    go_live: dt.date | None = None
+    cohort: NonNegative | None = None
+    uptake: Probability = Field(default_factory=lambda: Dist(value=1.0))
+    completion: Probability = Field(default_factory=lambda: Dist(value=1.0))
+    diversion: Probability = Field(default_factory=lambda: Dist(value=0.0))
+    groups: dict[str, Group] = Field(default_factory=dict)
+    cascade: Cascade = Field(default_factory=Cascade)
+    unit_costs: dict[Literal[EVENTS], NonNegative] = Field(default_factory=dict)  # type: ignore[valid-type]
+    costs: tuple[CostItem, ...] = ()
+
+    @model_validator(mode="after")
+    def _complete(self) -> Strand:
+        if not self.costed:
+            given = [f for f in ("go_live", "cohort") if getattr(self, f) is not None]
+            given += [f for f in ("groups", "unit_costs", "costs") if getattr(self, f)]
+            if given:
+                raise ValueError(f"a strand with costed: false carries no figures; remove {given}")
+            return self
+        for name in ("go_live", "cohort"):
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} is required for a costed strand")
+        if not self.groups:
+            raise ValueError("groups is required for a costed strand (at least one group)")
+        open_shares = [g for g, grp in self.groups.items() if grp.share is None]
+        if len(open_shares) > 1:
+            raise ValueError(f"only one group may leave out its share; {open_shares} do")
+        top = sum(g.share.support()[1] for g in self.groups.values() if g.share is not None)
+        if open_shares and top > 1 + 1e-9:
+            raise ValueError("group shares can exceed 1 in total; the largest must sum to <= 1")
+        if not open_shares:
+            fixed = all(g.share is not None and g.share.is_fixed for g in self.groups.values())
+            total = sum(g.share.expected() for g in self.groups.values() if g.share is not None)
+            if not fixed or not math.isclose(total, 1.0, abs_tol=1e-9):
+                raise ValueError(
+                    "group shares must be fixed numbers summing to 1, or one group must leave "
+                    "out its share to take the rest"
+                )
+        return self
+
+    def share(self, group: str) -> Dist | float:
+        """The group's share: its `Dist`, or for the open group the rest as a mean."""
+        grp = self.groups[group]
+        if grp.share is not None:
+            return grp.share
+        others = sum(g.share.expected() for g in self.groups.values() if g.share is not None)
+        return 1.0 - others
+
+
+class Strands(_Model):
+    njp: Strand | None = None
+    coaches: Strand | None = None
+    conditional_cautions: Strand | None = None
+    iom: Strand | None = None
+    housing_policy: Strand | None = None
+
+
+class Scenario(_Model):
+    """One business case. Build it with `load_scenario` or `Scenario.model_validate`."""
+
+    name: str
+    description: str = ""
+    price_year: Annotated[str, BeforeValidator(str)] = Field(pattern=r"^\d{4}/\d{2}$")
+    follow_up_days: int = Field(default=365, gt=0, le=3650)
+    agencies: tuple[str, ...]
+    cascade: Cascade
+    unit_costs: dict[Literal[EVENTS], UnitCost]  # type: ignore[valid-type]
+    strands: Strands
+    programme_costs: tuple[CostItem, ...] = ()
+
+    @field_validator("agencies")
+    @classmethod
+    def _agencies(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("name at least one agency")
+        if len(set(v)) != len(v):
+            raise ValueError("each agency is listed once")
+        if "total" in v:
+            raise ValueError("'total' is a table row, not an agency")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        missing = [p for p in CASCADE if getattr(self.cascade, p) is None]
+        if missing:
+            raise _Located(("cascade", missing[0]), "required at scenario level (the default)")
+        absent = [e for e in EVENTS if e not in self.unit_costs]
+        if absent:
+            raise _Located(("unit_costs", absent[0]), "every cascade event needs an agency")
+        for event, uc in self.unit_costs.items():
+            self._known_agency(("unit_costs", event, "agency"), uc.agency)
+        for i, item in enumerate(self.programme_costs):
+            self._known_agency(("programme_costs", i, "agency"), item.agency)
+        for name, strand in self.costed():
+            for i, item in enumerate(strand.costs):
+                self._known_agency(("strands", name, "costs", i, "agency"), item.agency)
+            counts = event_counts(self.cascade_for(name))
+            for event in EVENTS:
+                if counts[event] > 0 and self.unit_cost_dist(name, event) is None:
+                    raise _Located(
+                        ("strands", name, "unit_costs", event),
+                        "no unit cost at strand or scenario level, but the cascade has this event",
+                    )
+        return self
+
+    def _known_agency(self, loc: tuple[Any, ...], agency: str) -> None:
+        if agency not in self.agencies:
+            raise _Located(loc, f"unknown agency {agency!r}; agencies are {list(self.agencies)}")
+
+    # --- read access used downstream -------------------------------------------------------
+    def costed(self) -> list[tuple[str, Strand]]:
+        """(name, strand) for the strands that carry figures, in the OBC's table order."""
+        out = []
+        for name in STRANDS:
+            strand = getattr(self.strands, name)
+            if strand is not None and strand.costed:
+                out.append((name, strand))
+        return out
+
+    def strand(self, name: str) -> Strand:
+        strand = getattr(self.strands, name, None)
+        if strand is None:
+            raise KeyError(name)
+        return strand
+
+    def cascade_for(self, name: str) -> dict[str, Dist]:
+        """The strand's cascade: its own values over the scenario defaults."""
+        own = self.strand(name).cascade
+        return {p: getattr(own, p) or getattr(self.cascade, p) for p in CASCADE}
+
+    def unit_cost_dist(self, name: str, event: str) -> Dist | None:
+        own = self.strand(name).unit_costs.get(event)
+        return own if own is not None else self.unit_costs[event].cost
+
+    def agency_of(self, event: str) -> str:
+        return self.unit_costs[event].agency
+
+
+class _Located(ValueError):
+    def __init__(self, loc: tuple[Any, ...], rule: str) -> None:
+        self.loc = loc
+        super().__init__(rule)
+
+
+def event_counts(cascade: dict[str, Dist]) -> dict[str, float]:
+    """Expected number of each event in one episode, from the cascade's means."""
+    m = {p: d.expected() for p, d in cascade.items()}
+    return {
+        "arrest": m["arrest"],
+        "cps_hearing": m["arrest"] * m["hearings"],
+        "court_hearing": m["arrest"] * m["hearings"],
+        "community_order": m["arrest"] * m["community_order"],
+        "custody": m["arrest"] * m["custody"],
+    }
+
+
+_PYDANTIC_RULES = {
+    "extra_forbidden": "unknown field (misspelt, or not part of the scenario format)",
+    "missing": "required field is missing",
+    "finite_number": "must be a finite number (not NaN or infinity)",
+    "model_type": "must be a mapping of fields to values",
+    "dict_type": "must be a mapping of names to values",
+    "string_pattern_mismatch": "must be a financial year written like 2012/13",
+    "string_type": "must be text",
+    "tuple_type": "must be a list",
+    "date_from_datetime_parsing": "must be a date written like 2013-07-01",
+    "date_type": "must be a date written like 2013-07-01",
+}
+
+
+def _first_error(exc: ValidationError) -> tuple[str, str]:
+    err = exc.errors(include_url=False)[0]
+    loc = [str(p) for p in err["loc"]]
+    if err["type"] == "literal_error" and loc and loc[-1] in ("[key]",):
+        loc = loc[:-1]
+    rule = _PYDANTIC_RULES.get(err["type"], err["msg"])
+    ctx_error = (err.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, _Located):
+        loc += [str(p) for p in ctx_error.loc]
+        rule = str(ctx_error)
+    elif rule.startswith("Value error, "):
+        rule = rule[len("Value error, ") :]
+    if err["type"] == "literal_error":
+        rule = f"not allowed here; {err['msg'].removeprefix('Input should be ')}"
+    if err["type"] == "extra_forbidden" and len(loc) >= 2 and loc[-2] == "strands":
+        rule = f"unknown strand; strands are {list(ALL_STRANDS)}"
+    return ".".join(loc) or "(top level)", rule
+
+
+def scenario_from_data(data: Any, source: str = "scenario") -> Scenario:
+    """Validate parsed YAML data into a `Scenario`, or raise `InputError`."""
+    if data is None:
+        raise InputError(source, "", "the scenario is empty")
+    if not isinstance(data, dict):
+        raise InputError(source, "", "a scenario is a YAML mapping of fields to values")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        field, rule = _first_error(exc)
+        raise InputError(source, field, rule) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario YAML file; every failure is an `InputError`."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(str(path), "", "no such file")
+    raw = p.read_bytes()
+    return parse_scenario(raw, str(path))
+
+
+def parse_scenario(raw: bytes | str, source: str = "scenario") -> Scenario:
+    """Parse and validate scenario YAML text (a file's bytes or an upload)."""
+    if not raw.strip():
+        raise InputError(source, "", "the file is empty")
+    try:
+        data = parse_yaml(raw)
+    except ValueError as exc:
+        raise InputError(source, "", str(exc)) from None
+    return scenario_from_data(data, source)
