@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import NoReturn
@@ -16,6 +16,7 @@ from obcsim.errors import InputError
 from obcsim.scenario import Scenario, load_scenario
 
 SHIPPED = "barnet_obc_2013.yaml"
+ENGINES = ("flow",)
 FORMATS = ("csv", "md", "xlsx")
 
 
@@ -108,6 +109,51 @@ def cmd_backsolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at_least(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number; got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}; got {value}")
+        return value
+
+    return parse
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from obcsim import report
+    from obcsim.montecarlo import run
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputError("--out", "", f"{out} exists and is not a directory")
+    scn = load_scenario(args.scenario)
+    with tqdm(total=args.runs, unit="run", file=sys.stderr, disable=None, leave=False) as bar:
+        draws = run(
+            scn,
+            args.runs,
+            args.seed,
+            args.engine,
+            args.workers,
+            progress=lambda done, _: bar.update(done - bar.n),
+        )
+    summary = draws.summary()
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        with report.atomic_path(out / "summary.json") as tmp:
+            tmp.write_text(report.dumps(summary.to_dict("records")) + "\n")
+        with report.atomic_path(out / "draws.csv") as tmp:
+            draws.frame().to_csv(tmp, index=False, float_format="%.2f")
+        print(f"wrote {out / 'summary.json'} and {out / 'draws.csv'}", file=sys.stderr)
+    print(f"{scn.name}: {draws.runs} runs, seed {args.seed}, engine {args.engine}\n")
+    print(report.mc_terminal(summary, scn.price_year), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="obcsim", description=__doc__.splitlines()[0] if __doc__ else None)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -125,6 +171,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", help=f"scenario to compare (default: the shipped {SHIPPED})")
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.set_defaults(func=cmd_reconcile)
+
+    p = sub.add_parser("run", help="Monte Carlo: distributions of savings and costs by agency")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--runs", type=_at_least(1), default=1000, help="iterations (default 1000)")
+    p.add_argument("--seed", type=_at_least(0), default=1, help="random seed (default 1)")
+    p.add_argument("--engine", choices=ENGINES, default="flow", help="engine (default flow)")
+    p.add_argument(
+        "--workers",
+        type=_at_least(1),
+        default=None,
+        help="processes (default: all cores); results do not depend on it",
+    )
+    p.add_argument("--out", help="directory for summary.json and draws.csv")
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("backsolve", help="derive the OBC's hidden unit costs from its tables")
     p.add_argument("scenario", help="scenario YAML file")

@@ -136,5 +136,44 @@ def write_tables(frame: pd.DataFrame, fmt: str, path: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+def _short(x: float) -> str:
+    """Compact money for intervals: 181k, (1.2m), 950."""
+    sign, v = ("-" if x < 0 else ""), abs(x)
+    if v >= 1e6:
+        return f"{sign}{v / 1e6:.2f}m"
+    if v >= 1e4:
+        return f"{sign}{v / 1e3:.0f}k"
+    return f"{sign}{v:,.0f}"
+
+
+def mc_terminal(summary: pd.DataFrame, price_year: str) -> str:
+    """The programme table from Monte Carlo (mean [90% interval] per measure, P(impact > 0)),
+    then each strand's annual impact."""
+    records = [{str(k): v for k, v in r.items()} for r in summary.to_dict("records")]
+    cells = {(r["strand"], r["agency"], r["measure"]): r for r in records}
+    rows = []
+    for agency in dict.fromkeys(r["agency"] for r in records):
+        row = {"": agency_label(agency)}
+        for m in MEASURES:
+            r = cells[("all", agency, m)]
+            spread = "" if r["p05"] == r["p95"] else f" [{_short(r['p05'])}, {_short(r['p95'])}]"
+            row[MEASURE_LABELS[m]] = f"{gbp(r['mean'])}{spread}"
+        row["P(annual impact > 0)"] = f"{cells[('all', agency, 'annual_impact')]['p_positive']:.0%}"
+        rows.append(row)
+    lines = [
+        f"Programme (GBP a year, {price_year} prices): mean [90% interval]",
+        pd.DataFrame(rows).to_string(index=False, justify="right"),
+        "",
+        "Annual impact by strand: mean [90% interval], P(> 0)",
+    ]
+    for r in records:
+        if r["agency"] == "total" and r["measure"] == "annual_impact":
+            lines.append(
+                f"  {_title(r['strand']):<30}{gbp(r['mean']):>11} [{gbp(r['p05'])}, "
+                f"{gbp(r['p95'])}]  {r['p_positive']:.0%}"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def dumps(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False)

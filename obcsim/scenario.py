@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from obcsim.distributions import Dist, NonNegative, Probability
+from obcsim.distributions import AtLeastOne, Dist, NonNegative, Probability
 from obcsim.errors import InputError
 from obcsim.safeyaml import parse_yaml
 
@@ -71,7 +71,18 @@ class Group(_Model):
     share: Probability | None = None
     reoffend_without: Probability
     reoffend_with: Probability
-    offences_per_reoffender: NonNegative = Field(default_factory=lambda: Dist(value=1.0))
+    offences_per_reoffender: AtLeastOne = Field(default_factory=lambda: Dist(value=1.0))
+
+
+class Capacity(_Model):
+    """A pathway's places (SimPy resource): `servers` people in service at once, each holding a
+    place for `service_days`; a person who waits longer than `max_wait_days` drops to business
+    as usual. A strand with no capacity has none that binds."""
+
+    servers: int = Field(ge=1, le=100_000)
+    service_days: NonNegative
+    max_wait_days: float = Field(ge=0, le=3650, allow_inf_nan=False)
+    source: str | None = None
 
 
 class CostItem(_Model):
@@ -97,6 +108,7 @@ class Strand(_Model):
     diversion: Probability = Field(default_factory=lambda: Dist(value=0.0))
     groups: dict[str, Group] = Field(default_factory=dict)
     cascade: Cascade = Field(default_factory=Cascade)
+    capacity: Capacity | None = None
     unit_costs: dict[Literal[EVENTS], NonNegative] = Field(default_factory=dict)  # type: ignore[valid-type]
     costs: tuple[CostItem, ...] = ()
 
@@ -104,7 +116,7 @@ class Strand(_Model):
     def _complete(self) -> Strand:
         if not self.costed:
             given = [f for f in ("go_live", "cohort") if getattr(self, f) is not None]
-            given += [f for f in ("groups", "unit_costs", "costs") if getattr(self, f)]
+            given += [f for f in ("groups", "unit_costs", "costs", "capacity") if getattr(self, f)]
             if given:
                 raise ValueError(f"a strand with costed: false carries no figures; remove {given}")
             return self

@@ -42,3 +42,49 @@ def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def one_strand(
+    cohort: float = 1000,
+    p0: float = 0.5,
+    p1: float = 0.2,
+    diversion: float = 0.0,
+    uptake: float = 1.0,
+    completion: float = 1.0,
+    capacity: dict[str, Any] | None = None,
+    **cascade: float,
+) -> dict[str, Any]:
+    """A scenario with one strand whose every avoided arrest saves the police £1."""
+    strand: dict[str, Any] = {
+        "go_live": "2013-07-01",
+        "cohort": cohort,
+        "uptake": uptake,
+        "completion": completion,
+        "diversion": diversion,
+        "groups": {"all": {"share": 1, "reoffend_without": p0, "reoffend_with": p1}},
+        "costs": [
+            {"label": "x", "agency": "council", "kind": "operating", "type": "cash", "amount": 10}
+        ],
+    }
+    if capacity:
+        strand["capacity"] = capacity
+    return {
+        "name": "one strand",
+        "price_year": "2012/13",
+        "agencies": ["police", "cps", "probation", "court", "prison", "council"],
+        "cascade": {
+            "arrest": 1.0,
+            "hearings": 0.0,
+            "community_order": 0.0,
+            "custody": 0.0,
+            **cascade,
+        },
+        "unit_costs": {
+            "arrest": {"agency": "police", "cost": 1},
+            "cps_hearing": {"agency": "cps", "cost": 125},
+            "court_hearing": {"agency": "court", "cost": 192},
+            "community_order": {"agency": "probation", "cost": 1000},
+            "custody": {"agency": "prison", "cost": 3000},
+        },
+        "strands": {"coaches": strand},
+    }

@@ -63,7 +63,10 @@ CASES = {
         "unknown agency 'health'",
     ),
     "impossible_beta": (
-        edit("share: {value: 0.575,", "share: {dist: beta, alpha: -1, beta: 2,"),
+        edit(
+            "share: {dist: pert, min: 0.55, mode: 0.575, max: 0.60,",
+            "share: {dist: beta, alpha: -1, beta: 2,",
+        ),
         "strands.iom.groups.statutory.share",
         "alpha > 0",
     ),
@@ -92,9 +95,9 @@ CASES = {
     "too_large": ("a: " + "x" * 1_100_000 + "\n", "", "larger than"),
     "anchor_bomb": (anchor_bomb(), "", "too many aliases"),
     "shares_not_one": (
-        edit("share: {value: 0.575,", "share: {value: 0.575,").replace(
-            "      non_statutory:\n", "      non_statutory:\n        share: 0.2\n"
-        ),
+        edit(
+            "share: {dist: pert, min: 0.55, mode: 0.575, max: 0.60,", "share: {value: 0.575,"
+        ).replace("      non_statutory:\n", "      non_statutory:\n        share: 0.2\n"),
         "strands.iom",
         "sum",
     ),

@@ -1,0 +1,149 @@
+"""Monte Carlo: many iterations of an engine, reproducible for any number of workers.
+
+Iteration i draws every uncertain scenario value once (parameter uncertainty) and then every
+person's outcomes (stochastic uncertainty), all from its own stream: child i of one
+`numpy.random.SeedSequence(seed)`. Which process runs an iteration therefore never changes its
+numbers, and the results are gathered in iteration order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from obcsim import flow, params
+from obcsim.ledger import MEASURES, build_tables, cost_items, item_totals
+from obcsim.scenario import Scenario
+
+ENGINES = ("flow",)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Per-iteration results, in iteration order."""
+
+    scenario: Scenario
+    seed: int
+    engine: str
+    gross: np.ndarray  # (runs, strands, agencies)
+    amounts: np.ndarray  # (runs, cost items)
+    stats: np.ndarray  # (runs, strands, flow.STATS)
+
+    @property
+    def runs(self) -> int:
+        return int(self.gross.shape[0])
+
+    @property
+    def strands(self) -> list[str]:
+        return [name for name, _ in self.scenario.costed()]
+
+    def tables(self) -> pd.DataFrame:
+        """The OBC's tables with an array over iterations in every cell."""
+        agencies = self.scenario.agencies
+        gross = {
+            s: {a: self.gross[:, i, j] for j, a in enumerate(agencies)}
+            for i, s in enumerate(self.strands)
+        }
+        return build_tables(self.scenario, gross, item_totals(self.scenario, self.amounts.T))
+
+    def frame(self) -> pd.DataFrame:
+        """One row per iteration x strand x agency, the five measures as columns."""
+        t = self.tables()
+        n = self.runs
+        out = pd.DataFrame(
+            {
+                "iteration": np.tile(np.arange(n), len(t)),
+                "strand": np.repeat(t.strand.to_numpy(), n),
+                "agency": np.repeat(t.agency.to_numpy(), n),
+            }
+        )
+        for m in MEASURES:
+            out[m] = np.concatenate(t[m].to_list())
+        return out
+
+    def summary(self) -> pd.DataFrame:
+        """Mean, sd, 5/50/95th percentiles and P(> 0) for every strand, agency and measure."""
+        rows = []
+        for r in self.tables().itertuples(index=False):
+            for m in MEASURES:
+                x = np.asarray(getattr(r, m), float)
+                p05, p50, p95 = np.percentile(x, [5, 50, 95])
+                rows.append(
+                    {
+                        "strand": r.strand,
+                        "agency": r.agency,
+                        "measure": m,
+                        "mean": float(x.mean()),
+                        "sd": float(x.std(ddof=1)) if len(x) > 1 else 0.0,
+                        "p05": float(p05),
+                        "p50": float(p50),
+                        "p95": float(p95),
+                        "p_positive": float((x > 0).mean()),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def stats_frame(self) -> pd.DataFrame:
+        """Flow statistics (people, waits, episodes) averaged over iterations, per strand."""
+        return pd.DataFrame(self.stats.mean(axis=0), index=self.strands, columns=list(flow.STATS))
+
+
+def _flow_chunk(scn: Scenario, seeds: list[np.random.SeedSequence]) -> tuple[np.ndarray, ...]:
+    gross, amounts, stats = [], [], []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        draw = params.draw(scn, rng, 1)
+        result = flow.simulate(scn, draw, rng)
+        gross.append([[result.gross[s][a] for a in scn.agencies] for s in result.gross])
+        amounts.append([a[0] for a in draw.cost_amounts])
+        stats.append([[result.stats[s][k] for k in flow.STATS] for s in result.stats])
+    n_items = len(cost_items(scn))
+    return (
+        np.array(gross, float),
+        np.array(amounts, float).reshape(len(seeds), n_items),
+        np.array(stats, float),
+    )
+
+
+def run(
+    scn: Scenario,
+    runs: int,
+    seed: int = 1,
+    engine: str = "flow",
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Draws:
+    """`runs` iterations of `engine`; `workers` processes (default: all cores)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; engines are {ENGINES}")
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    workers = max(1, min(workers or os.cpu_count() or 1, runs))
+    seeds = np.random.SeedSequence(seed).spawn(runs)
+    size = max(1, min(100, runs // (workers * 4)))
+    chunks = [seeds[i : i + size] for i in range(0, runs, size)]
+    parts: list[tuple[np.ndarray, ...]] = []
+    done = 0
+    if workers == 1:
+        for chunk in chunks:
+            parts.append(_flow_chunk(scn, chunk))
+            done += len(chunk)
+            if progress:
+                progress(done, runs)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for chunk, part in zip(
+                chunks, pool.map(_flow_chunk, [scn] * len(chunks), chunks), strict=True
+            ):
+                parts.append(part)
+                done += len(chunk)
+                if progress:
+                    progress(done, runs)
+    gross, amounts, stats = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return Draws(scn, seed, engine, gross, amounts, stats)

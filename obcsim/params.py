@@ -1,0 +1,118 @@
+"""Parameter draws: every scenario value drawn once per Monte Carlo iteration.
+
+`draw(scn, rng, size)` returns `size` joint draws of every value in a fixed order (strands in
+table order, then cost items), as arrays; a fixed value takes no random numbers. `means(scn)`
+gives the same structure holding the means, which is what the closed form uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from obcsim.distributions import Dist
+from obcsim.ledger import cost_items
+from obcsim.scenario import CASCADE, EVENTS, Scenario, event_counts
+
+Sampler = Callable[[Dist], np.ndarray]
+
+
+@dataclass(frozen=True)
+class GroupDraw:
+    share: np.ndarray
+    reoffend_without: np.ndarray
+    reoffend_with: np.ndarray
+    offences_per_reoffender: np.ndarray
+
+
+@dataclass(frozen=True)
+class StrandDraw:
+    """One strand's values; every array has one entry per iteration."""
+
+    go_live_day: int  # days from the programme's first go-live
+    cohort: np.ndarray
+    uptake: np.ndarray
+    completion: np.ndarray
+    diversion: np.ndarray
+    groups: tuple[GroupDraw, ...]
+    cascade: dict[str, np.ndarray]
+    unit_cost: dict[str, np.ndarray]  # events the cascade can start; others cost nothing
+    servers: int | None
+    service_days: np.ndarray | None
+    max_wait_days: float | None
+
+
+@dataclass(frozen=True)
+class ScenarioDraw:
+    size: int
+    strands: dict[str, StrandDraw]
+    cost_amounts: tuple[np.ndarray, ...]  # one per `ledger.cost_items(scn)`
+
+
+def _strands(scn: Scenario, value: Sampler, size: int) -> dict[str, StrandDraw]:
+    start = min(s.go_live for _, s in scn.costed() if s.go_live is not None)
+    out = {}
+    for name, s in scn.costed():
+        assert s.cohort is not None and s.go_live is not None
+        cohort, uptake = value(s.cohort), value(s.uptake)
+        completion, diversion = value(s.completion), value(s.diversion)
+        groups, taken = [], np.zeros(size)
+        open_index = None
+        for i, (_, g) in enumerate(s.groups.items()):
+            share = np.zeros(size) if g.share is None else value(g.share)
+            if g.share is None:
+                open_index = i
+            taken = taken + share
+            groups.append(
+                GroupDraw(
+                    share,
+                    value(g.reoffend_without),
+                    value(g.reoffend_with),
+                    value(g.offences_per_reoffender),
+                )
+            )
+        if open_index is not None:
+            rest = groups[open_index]
+            groups[open_index] = GroupDraw(
+                1.0 - taken, rest.reoffend_without, rest.reoffend_with, rest.offences_per_reoffender
+            )
+        cascade_dists = scn.cascade_for(name)
+        cascade = {p: value(cascade_dists[p]) for p in CASCADE}
+        counts = event_counts(cascade_dists)
+        unit_cost = {}
+        for event in EVENTS:
+            dist = scn.unit_cost_dist(name, event)
+            if counts[event] > 0 and dist is not None:
+                unit_cost[event] = value(dist)
+        cap = s.capacity
+        out[name] = StrandDraw(
+            (s.go_live - start).days,
+            cohort,
+            uptake,
+            completion,
+            diversion,
+            tuple(groups),
+            cascade,
+            unit_cost,
+            None if cap is None else cap.servers,
+            None if cap is None else value(cap.service_days),
+            None if cap is None else cap.max_wait_days,
+        )
+    return out
+
+
+def draw(scn: Scenario, rng: np.random.Generator, size: int = 1) -> ScenarioDraw:
+    """`size` joint draws of every scenario value (parameter uncertainty)."""
+    value: Sampler = lambda d: d.sample(rng, size)  # noqa: E731
+    strands = _strands(scn, value, size)
+    amounts = tuple(value(item.amount) for _, item in cost_items(scn))
+    return ScenarioDraw(size, strands, amounts)
+
+
+def means(scn: Scenario) -> ScenarioDraw:
+    """Every value at its mean, as a one-iteration draw."""
+    value: Sampler = lambda d: np.array([d.expected()])  # noqa: E731
+    strands = _strands(scn, value, 1)
+    return ScenarioDraw(1, strands, tuple(value(i.amount) for _, i in cost_items(scn)))
