@@ -224,10 +224,9 @@ def _log(
         out.append(Event(i, name, "both", float(people.arrival[i]), "referral", "", 0.0))
         if people.takes_part[i]:
             if people.served[i]:
-                out.append(
-                    Event(i, name, "intervention", float(people.start[i]), "starts", "", 0.0)
-                )
-                done = "completes" if people.completes[i] else "disengages"
+                start, done, fail = STEPS[name]
+                out.append(Event(i, name, "intervention", float(people.start[i]), start, "", 0.0))
+                done = done if people.completes[i] else fail
                 end = float(people.start[i] + (people.hold_days[i] if s.servers else 0.0))
                 out.append(Event(i, name, "intervention", end, done, "", 0.0))
             else:

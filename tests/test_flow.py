@@ -89,7 +89,15 @@ def test_event_log_accounts_for_every_pound(barnet):
             }
             assert costs["bau"] - costs["intervention"] == pytest.approx(saving, abs=1e-6)
     kinds = {e.event for e in result.log}
-    assert {"referral", "starts", "completes", "arrest", "reoffence", "index episode"} <= kinds
+    assert {
+        "referral",
+        "arrest",
+        "reoffence",
+        "index episode",
+        "allocated a coach",
+        "accepts a conditional caution",
+        "complies",
+    } <= kinds
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
