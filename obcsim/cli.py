@@ -16,7 +16,7 @@ from obcsim.errors import InputError
 from obcsim.scenario import Scenario, load_scenario
 
 SHIPPED = "barnet_obc_2013.yaml"
-ENGINES = ("flow",)
+ENGINES = ("flow", "fast")
 FORMATS = ("csv", "md", "xlsx")
 
 

@@ -12,15 +12,16 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from obcsim import flow, params
+from obcsim import fast, flow, params
 from obcsim.ledger import MEASURES, build_tables, cost_items, item_totals
 from obcsim.scenario import Scenario
 
-ENGINES = ("flow",)
+ENGINES = ("flow", "fast")
 Progress = Callable[[int, int], None]
 
 
@@ -94,7 +95,8 @@ class Draws:
         return pd.DataFrame(self.stats.mean(axis=0), index=self.strands, columns=list(flow.STATS))
 
 
-def _flow_chunk(scn: Scenario, seeds: list[np.random.SeedSequence]) -> tuple[np.ndarray, ...]:
+def _flow_task(scn: Scenario, seeds: list[np.random.SeedSequence]) -> tuple[np.ndarray, ...]:
+    """Iterations of the flow engine, one stream each."""
     gross, amounts, stats = [], [], []
     for seed in seeds:
         rng = np.random.default_rng(seed)
@@ -111,6 +113,30 @@ def _flow_chunk(scn: Scenario, seeds: list[np.random.SeedSequence]) -> tuple[np.
     )
 
 
+def _fast_task(scn: Scenario, task: tuple[np.random.SeedSequence, int]) -> tuple[np.ndarray, ...]:
+    """A block of iterations of the fast engine, one stream for the block."""
+    seed, size = task
+    rng = np.random.default_rng(seed)
+    draw = params.draw(scn, rng, size)
+    gross, stats = fast.simulate(scn, draw, rng)
+    amounts = np.stack(draw.cost_amounts, axis=1) if draw.cost_amounts else np.zeros((size, 0))
+    return gross, amounts, stats
+
+
+def _tasks(engine: str, runs: int, seed: int, workers: int) -> tuple[Callable[..., Any], list[Any]]:
+    root = np.random.SeedSequence(seed)
+    if engine == "fast":
+        sizes = [min(fast.CHUNK, runs - start) for start in range(0, runs, fast.CHUNK)]
+        return _fast_task, list(zip(root.spawn(len(sizes)), sizes, strict=True))
+    seeds = root.spawn(runs)
+    size = max(1, min(100, runs // (workers * 4)))
+    return _flow_task, [seeds[i : i + size] for i in range(0, runs, size)]
+
+
+def _count(engine: str, task: Any) -> int:
+    return int(task[1]) if engine == "fast" else len(task)
+
+
 def run(
     scn: Scenario,
     runs: int,
@@ -119,31 +145,33 @@ def run(
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> Draws:
-    """`runs` iterations of `engine`; `workers` processes (default: all cores)."""
+    """`runs` iterations of `engine`; `workers` processes (default: all cores). The figures
+    depend on the scenario, `runs`, `seed` and `engine`, never on `workers`."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; engines are {ENGINES}")
     if runs < 1:
         raise ValueError("runs must be at least 1")
+    if engine == "fast":
+        fast.check_capacity(scn)
     workers = max(1, min(workers or os.cpu_count() or 1, runs))
-    seeds = np.random.SeedSequence(seed).spawn(runs)
-    size = max(1, min(100, runs // (workers * 4)))
-    chunks = [seeds[i : i + size] for i in range(0, runs, size)]
+    work, tasks = _tasks(engine, runs, seed, workers)
+    workers = min(workers, len(tasks))
     parts: list[tuple[np.ndarray, ...]] = []
     done = 0
-    if workers == 1:
-        for chunk in chunks:
-            parts.append(_flow_chunk(scn, chunk))
-            done += len(chunk)
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        results = (
+            pool.map(work, [scn] * len(tasks), tasks)
+            if pool
+            else (work(scn, task) for task in tasks)
+        )
+        for task, part in zip(tasks, results, strict=True):
+            parts.append(part)
+            done += _count(engine, task)
             if progress:
                 progress(done, runs)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for chunk, part in zip(
-                chunks, pool.map(_flow_chunk, [scn] * len(chunks), chunks), strict=True
-            ):
-                parts.append(part)
-                done += len(chunk)
-                if progress:
-                    progress(done, runs)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
     gross, amounts, stats = (np.concatenate(p) for p in zip(*parts, strict=True))
     return Draws(scn, seed, engine, gross, amounts, stats)
