@@ -86,13 +86,25 @@ class _People:
         self.start = np.full(len(self.arrival), np.nan)
 
 
-def _journey(
-    env: simpy.Environment, people: _People, i: int, place: simpy.Resource | None, max_wait: float
+def _referrals(
+    env: simpy.Environment, people: _People, place: simpy.Resource | None, max_wait: float
 ) -> simpy.events.ProcessGenerator:
-    yield env.timeout(people.arrival[i])
-    if place is None:
-        people.served[i], people.start[i] = True, env.now
-        return
+    """Participants arrive in time order. With no capacity a participant starts at once;
+    otherwise each queues for a place in a process of their own."""
+    order = np.flatnonzero(people.takes_part)
+    order = order[np.argsort(people.arrival[order])]
+    for i, at in zip(order.tolist(), people.arrival[order].tolist(), strict=True):
+        yield env.timeout(at - env.now)
+        if place is None:
+            people.served[i], people.start[i] = True, env.now
+        else:
+            env.process(_queue(env, people, i, place, max_wait))
+
+
+def _queue(
+    env: simpy.Environment, people: _People, i: int, place: simpy.Resource, max_wait: float
+) -> simpy.events.ProcessGenerator:
+    """Wait for a place at most `max_wait` days, then hold it for the service period."""
     with place.request() as request:
         outcome = yield request | env.timeout(max_wait)
         if request not in outcome:
@@ -184,8 +196,7 @@ def simulate(
         people, d = _refer(s, rng)
         place = None if s.servers is None else simpy.Resource(env, capacity=s.servers)
         max_wait = float("inf") if s.max_wait_days is None else s.max_wait_days
-        for i in np.flatnonzero(people.takes_part):
-            env.process(_journey(env, people, int(i), place, max_wait))
+        env.process(_referrals(env, people, place, max_wait))
         strands[name] = (s, people, d)
     env.run()
 
