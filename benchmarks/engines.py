@@ -70,7 +70,7 @@ def bench(name: str, flow_runs: int, fast_runs: int) -> dict[str, float | str]:
     stats = flow.stats.mean(axis=0)
     people = stats[:, STATS.index("people")].sum()
     episodes = stats[:, STATS.index("bau_episodes")].sum()
-    uniforms = int(round(7 * people + 3 * episodes))
+    uniforms = int(np.rint(7 * people + 3 * episodes))
     fast_s = timed(lambda: run(scn, fast_runs, seed=1, engine="fast", workers=1))
     fast2_s = timed(lambda: run(scn, 10_000, seed=1, engine="fast", workers=2))
     floor_s = rng_floor(uniforms * fast_runs)
