@@ -1,18 +1,5 @@
-"""The project board's app (placeholder until the app issue lands).
+"""The project board's app. UI only: every figure comes from the obcsim API (obcsim/app.py)."""
 
-UI only: every figure shown comes from the obcsim API.
-"""
+from obcsim.app import main
 
-import streamlit as st
-
-from obcsim.cli import shipped_scenario
-from obcsim.ledger import expected_tables
-from obcsim.report import json_rows
-from obcsim.scenario import load_scenario
-
-st.set_page_config(page_title="obcsim", layout="wide")
-scenario = load_scenario(shipped_scenario())
-st.title("obcsim")
-st.caption(f"{scenario.name}: expected annual figures, GBP at {scenario.price_year} prices")
-rows = [r for r in json_rows(expected_tables(scenario)) if r["strand"] == "all"]
-st.dataframe(rows, hide_index=True)
+main()

@@ -154,6 +154,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    import subprocess
+
+    app = Path(__file__).with_name("app.py")
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    if args.headless:
+        command += ["--server.headless", "true"]
+    print(f"obcsim app: http://localhost:{args.port} (Ctrl+C to stop)", file=sys.stderr)
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="obcsim", description=__doc__.splitlines()[0] if __doc__ else None)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -185,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", help="directory for summary.json and draws.csv")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("app", help="the project board's app in your browser (Streamlit)")
+    p.add_argument("--port", type=_at_least(1), default=8501, help="port (default 8501)")
+    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("backsolve", help="derive the OBC's hidden unit costs from its tables")
     p.add_argument("scenario", help="scenario YAML file")

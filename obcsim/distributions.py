@@ -127,6 +127,26 @@ class Dist(BaseModel):
         lo, hi = self.frozen().interval(level)
         return float(lo), float(hi)
 
+    def with_mean(self, mean: float) -> Dist:
+        """The same kind of distribution moved to a new mean: a beta keeps its concentration,
+        PERT and triangular shift, a lognormal keeps its coefficient of variation."""
+        old = self.expected()
+        if self.dist == "fixed":
+            return self.model_copy(update={"value": mean})
+        if self.dist == "beta":
+            if not 0 < mean < 1:
+                raise ValueError("a beta's mean must lie strictly between 0 and 1")
+            k = float(self.alpha) + float(self.beta)  # type: ignore[arg-type]
+            return Dist(dist="beta", alpha=mean * k, beta=(1 - mean) * k, source=self.source)
+        if self.dist == "lognormal":
+            if mean <= 0:
+                raise ValueError("a lognormal's mean must be > 0")
+            sd = float(self.sd) * mean / old  # type: ignore[arg-type]
+            return Dist(dist="lognormal", mean=mean, sd=sd, source=self.source)
+        shift = mean - old
+        lo, mode, hi = (float(getattr(self, p)) + shift for p in ("min", "mode", "max"))
+        return Dist(dist=self.dist, min=lo, mode=mode, max=hi, source=self.source)
+
     def to_yaml(self) -> Any:
         """Plain data for YAML: a bare number when fixed and unsourced."""
         if self.dist == "fixed" and self.source is None:

@@ -95,6 +95,34 @@ class Draws:
         return pd.DataFrame(self.stats.mean(axis=0), index=self.strands, columns=list(flow.STATS))
 
 
+def compare(
+    a: Draws, b: Draws, strand: str = "all", measure: str = "annual_impact"
+) -> pd.DataFrame:
+    """Per agency: `a` against `b`, iteration by iteration (run both with the same seed and runs
+    so that the difference is paired): means, mean difference, its 90% interval, P(a > b)."""
+    if a.runs != b.runs:
+        raise ValueError("compare runs of the same length (and seed)")
+    ta, tb = (d.tables().set_index(["strand", "agency"]) for d in (a, b))
+    rows = []
+    for agency in [*a.scenario.agencies, "total"]:
+        x = np.asarray(ta.loc[(strand, agency), measure], float)
+        y = np.asarray(tb.loc[(strand, agency), measure], float)
+        d = x - y
+        p05, p95 = np.percentile(d, [5, 95])
+        rows.append(
+            {
+                "agency": agency,
+                "mean_a": x.mean(),
+                "mean_b": y.mean(),
+                "difference": d.mean(),
+                "p05": p05,
+                "p95": p95,
+                "p_a_better": float((d > 0).mean()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def _flow_task(scn: Scenario, seeds: list[np.random.SeedSequence]) -> tuple[np.ndarray, ...]:
     """Iterations of the flow engine, one stream each."""
     gross, amounts, stats = [], [], []

@@ -87,7 +87,16 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """Write `xlsx_bytes(sheets)` to `path`, atomically."""
+    data = xlsx_bytes(sheets)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One sheet per table; money in GBP format with negatives in brackets, header frozen."""
+    import io
+
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -109,8 +118,9 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
                 for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                     cell.number_format = GBP_FORMAT
         ws.freeze_panes = "A2"
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def table_sheets(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -173,6 +183,80 @@ def mc_terminal(summary: pd.DataFrame, price_year: str) -> str:
                 f"{gbp(r['p95'])}]  {r['p_positive']:.0%}"
             )
     return "\n".join(lines) + "\n"
+
+
+def board_table(summary: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Monte Carlo results in the OBC's layout: per strand and agency, each measure's mean and
+    90% interval, beside the published figure where the OBC published one."""
+    wide = summary.pivot_table(
+        index=["strand", "agency"], columns="measure", values=["mean", "p05", "p95"], sort=False
+    )
+    out = summary[["strand", "agency"]].drop_duplicates().reset_index(drop=True)
+    keys = list(zip(out.strand, out.agency, strict=True))
+    pub = {} if published is None else published.set_index(["strand", "agency"]).to_dict("index")
+    for m in MEASURES:
+        label = MEASURE_LABELS[m]
+        for stat, suffix in (("mean", "mean"), ("p05", "5%"), ("p95", "95%")):
+            out[f"{label} {suffix}"] = [float(wide.loc[k, (stat, m)]) for k in keys]
+        out[f"{label} published"] = [pub.get(k, {}).get(m, float("nan")) for k in keys]
+    return out
+
+
+def board_display(table: pd.DataFrame, strand: str = "all") -> pd.DataFrame:
+    """`board_table` for people: one strand, money as text, interval in one column."""
+    block = table[table.strand == strand]
+    shown = pd.DataFrame({"agency": [agency_label(a) for a in block.agency]})
+    for m in MEASURES:
+        label = MEASURE_LABELS[m]
+        shown[f"{label}: mean"] = [gbp(v) for v in block[f"{label} mean"]]
+        shown[f"{label}: 90% interval"] = [
+            "-" if lo == hi else f"{gbp(lo)} to {gbp(hi)}"
+            for lo, hi in zip(block[f"{label} 5%"], block[f"{label} 95%"], strict=True)
+        ]
+        shown[f"{label}: published"] = [gbp(v) for v in block[f"{label} published"]]
+    return shown
+
+
+def headline(summary: pd.DataFrame, strand: str = "all") -> dict[str, str]:
+    """The three figures a board member reads first, as text."""
+    rows = summary[
+        (summary.strand == strand)
+        & (summary.agency == "total")
+        & (summary.measure == "annual_impact")
+    ].to_dict("records")
+    r = rows[0]
+    return {
+        "Programme annual impact (mean)": gbp(float(r["mean"])),
+        "90% interval": f"{gbp(float(r['p05']))} to {gbp(float(r['p95']))}",
+        "P(programme comes out ahead)": f"{float(r['p_positive']):.0%}",
+    }
+
+
+def compare_display(diff: pd.DataFrame) -> pd.DataFrame:
+    """`montecarlo.compare` for people: money as text, the probability as a percentage."""
+    return pd.DataFrame(
+        {
+            "agency": ["Programme" if a == "total" else agency_label(a) for a in diff.agency],
+            "this case": [gbp(v) for v in diff.mean_a],
+            "comparison": [gbp(v) for v in diff.mean_b],
+            "difference": [gbp(v) for v in diff.difference],
+            "difference 90% interval": [
+                f"{gbp(a)} to {gbp(b)}" for a, b in zip(diff.p05, diff.p95, strict=True)
+            ],
+            "P(this case better)": [f"{p:.0%}" for p in diff.p_a_better],
+        }
+    )
+
+
+def board_sheets(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """`board_table` as workbook sheets: the programme first, then each strand."""
+    order = ["all", *[s for s in table.strand.unique() if s != "all"]]
+    sheets = {}
+    for strand in order:
+        block = table[table.strand == strand].drop(columns="strand")
+        block = block.assign(agency=[agency_label(a) for a in block.agency])
+        sheets[SHEET_TITLES.get(strand, strand)] = block.reset_index(drop=True)
+    return sheets
 
 
 def dumps(obj: Any) -> str:

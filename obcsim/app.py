@@ -1,0 +1,235 @@
+"""The project board's app: explore funding scenarios, see who gains and how sure we are.
+
+UI only: every figure comes from the obcsim API (scenario, edit, montecarlo, report, charts).
+Start it with `obcsim app` (or `streamlit run streamlit_app.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from importlib import resources
+from typing import Any
+
+import streamlit as st
+
+from obcsim import charts, edit, report
+from obcsim.cli import SHIPPED
+from obcsim.errors import InputError
+from obcsim.fast import check_capacity
+from obcsim.money import STRAND_LABELS
+from obcsim.montecarlo import Draws, compare, run
+from obcsim.published import published_tables
+from obcsim.safeyaml import MAX_BYTES
+from obcsim.scenario import Scenario, parse_scenario
+
+CACHE_SIZE = 32
+BEFORE_EDITS = "The same scenario before my edits"
+KIND_INPUT: dict[str, dict[str, Any]] = {
+    "probability": {"max_value": 1.0, "step": 0.01, "format": "%.3f"},
+    "count": {"max_value": None, "step": 10.0, "format": "%.0f"},
+    "money": {"max_value": None, "step": 100.0, "format": "%.2f"},
+}
+
+
+def shipped() -> dict[str, bytes]:
+    """The scenarios shipped with obcsim, the OBC as published first: file name -> YAML."""
+    folder = resources.files("obcsim.scenarios")
+    files = sorted(
+        (p for p in folder.iterdir() if p.name.endswith(".yaml")),
+        key=lambda p: (p.name != SHIPPED, p.name),
+    )
+    return {p.name: p.read_bytes() for p in files}
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def simulate(scn: Scenario, runs: int, seed: int, label: str) -> Draws:
+    """Monte Carlo results, cached in the session by scenario content, seed and runs."""
+    cache: OrderedDict[tuple[str, int, int], Draws] = st.session_state.setdefault(
+        "results", OrderedDict()
+    )
+    key = (_key(edit.to_yaml(scn)), runs, seed)
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    try:
+        check_capacity(scn)
+        engine = "fast"
+    except InputError:
+        engine = "flow"  # capacity may bind: only the flow engine has queues
+    bar = st.progress(0.0, text=f"Running {label}: {runs:,} iterations ({engine} engine)")
+
+    def advance(done: int, total: int) -> None:
+        bar.progress(done / total)
+
+    draws = run(scn, runs, seed, engine, workers=1, progress=advance)
+    bar.empty()
+    cache[key] = draws
+    while len(cache) > CACHE_SIZE:
+        cache.popitem(last=False)
+    return draws
+
+
+def choose_scenario() -> Scenario | None:
+    """The base scenario: a shipped one, or an upload (refused with a message if bad)."""
+    files = shipped()
+    name = st.sidebar.selectbox("Scenario", list(files), help="Scenarios shipped with obcsim")
+    upload = st.sidebar.file_uploader(
+        "...or upload a scenario (YAML)",
+        type=["yaml", "yml"],
+        help=f"At most {MAX_BYTES:,} bytes; loaded safely (no YAML tags that build objects)",
+    )
+    if upload is not None:
+        data = upload.getvalue()
+        if len(data) > MAX_BYTES:
+            st.error(f"{upload.name}: the file is larger than {MAX_BYTES:,} bytes")
+            return None
+        try:
+            return parse_scenario(data, upload.name)
+        except InputError as exc:
+            st.error(str(exc))
+            return None
+    return parse_scenario(files[name], name)
+
+
+def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
+    """Inputs for the assumptions that matter, grouped by strand, each with its source note."""
+    edits: dict[edit.Path, float | str] = {}
+    tag = _key(edit.to_yaml(base))
+    fields = edit.editable(base)
+    groups = dict.fromkeys(f.group for f in fields)
+    st.sidebar.subheader("Assumptions")
+    for group in groups:
+        title = "Unit costs by agency" if group == "unit_costs" else STRAND_LABELS.get(group, group)
+        with st.sidebar.expander(title[:1].upper() + title[1:]):
+            for f in (f for f in fields if f.group == group):
+                key = f"{tag}:{'.'.join(map(str, f.path))}"
+                if f.kind == "agency":
+                    agencies = list(base.agencies)
+                    new: float | str = st.selectbox(
+                        f.label,
+                        agencies,
+                        index=agencies.index(str(f.value)),
+                        key=key,
+                        help=f.source,
+                    )
+                else:
+                    bounds = KIND_INPUT[f.kind]
+                    new = st.number_input(
+                        f.label,
+                        min_value=0.0,
+                        max_value=bounds["max_value"],
+                        value=float(f.value),
+                        step=bounds["step"],
+                        format=bounds["format"],
+                        key=key,
+                        help=f.source,
+                    )
+                if new != f.value:
+                    edits[f.path] = new
+    return edits
+
+
+def results(draws: Draws, scn: Scenario, base: Scenario, runs: int, seed: int) -> None:
+    summary = draws.summary()
+    table = report.board_table(summary, published_tables())
+    downloads = {
+        "csv": table.to_csv(index=False).encode(),
+        "xlsx": report.xlsx_bytes(report.board_sheets(table)),
+        "yaml": edit.to_yaml(scn).encode(),
+    }
+    st.session_state["downloads"] = downloads
+    st.session_state["shown_table"] = table
+    gains, tables, versus = st.tabs(["Who gains", "Tables and downloads", "Compare"])
+    with gains:
+        st.caption(f"{draws.runs:,} iterations, seed {draws.seed}, {draws.engine} engine")
+        st.subheader("Annual impact by agency: who gains, who pays")
+        st.altair_chart(charts.impact_distribution(draws.frame()))
+        st.subheader("How likely is each agency to come out ahead?")
+        st.altair_chart(charts.p_positive(summary))
+        st.subheader("Where the money lands: mean annual impact by strand and agency")
+        st.altair_chart(charts.heatmap(summary))
+        st.subheader("Savings against costs, per agency (90% intervals)")
+        st.altair_chart(charts.savings_vs_costs(summary))
+    with tables:
+        strands = ["all", *[s for s in dict.fromkeys(table.strand) if s != "all"]]
+        strand = st.selectbox(
+            "Table", strands, format_func=lambda s: STRAND_LABELS.get(s, s), key="table_strand"
+        )
+        st.dataframe(report.board_display(table, strand), hide_index=True)
+        st.caption("Mean and 90% interval from the Monte Carlo; 'published' is the OBC's figure.")
+        stem = _key(edit.to_yaml(scn))[:8]
+        a, b, c = st.columns(3)
+        a.download_button("Tables (CSV)", downloads["csv"], f"obcsim-tables-{stem}.csv", "text/csv")
+        b.download_button(
+            "Tables (Excel)",
+            downloads["xlsx"],
+            f"obcsim-tables-{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        c.download_button(
+            "Scenario (YAML)", downloads["yaml"], f"obcsim-scenario-{stem}.yaml", "application/yaml"
+        )
+        st.caption(
+            f"Re-run exactly this with: obcsim run obcsim-scenario-{stem}.yaml "
+            f"--runs {runs} --seed {seed} --engine {draws.engine}"
+        )
+    with versus:
+        options = [BEFORE_EDITS, *shipped()]
+        other_name = st.selectbox("Compare with", options, key="compare_with")
+        other = (
+            base
+            if other_name == BEFORE_EDITS
+            else parse_scenario(shipped()[other_name], other_name)
+        )
+        other_draws = simulate(other, runs, seed, other_name)
+        diff = compare(draws, other_draws)
+        st.altair_chart(charts.difference(diff, "this case", "comparison"))
+        st.dataframe(report.compare_display(diff), hide_index=True)
+
+
+def main() -> None:
+    st.set_page_config(page_title="obcsim: who gains, how sure", layout="wide")
+    st.title("obcsim: the Barnet Safer Communities business case, tested")
+    st.caption(
+        "Change an assumption in the sidebar; the case re-runs. Every figure comes from "
+        "the obcsim model; money is GBP a year at the scenario's price year."
+    )
+    base = choose_scenario()
+    last: dict[str, Any] | None = st.session_state.get("last_good")
+    if base is None:
+        if last:
+            st.info("Showing the last good results.")
+            results(**last)
+        return
+    edits = edits_sidebar(base)
+    st.sidebar.subheader("Run")
+    runs = int(st.sidebar.number_input("Iterations", 100, 50_000, 2_000, step=500))
+    seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, 1, step=1))
+    auto = st.sidebar.toggle("Update automatically", value=True)
+    clicked = st.sidebar.button("Run", type="primary")
+    try:
+        scn = edit.apply(base, edits, source="your edits")
+    except InputError as exc:
+        st.error(str(exc))
+        if last:
+            st.info("Showing the last good results.")
+            results(**last)
+        return
+    if auto or clicked or last is None:
+        draws = simulate(scn, runs, seed, "this case")
+        last = {"draws": draws, "scn": scn, "base": base, "runs": runs, "seed": seed}
+        st.session_state["last_good"] = last
+    st.subheader(last["scn"].name + (" (edited)" if edits else ""))
+    for column, (label, value) in zip(
+        st.columns(3), report.headline(last["draws"].summary()).items(), strict=True
+    ):
+        column.metric(label, value)
+    results(**last)
+
+
+if __name__ == "__main__":
+    main()
