@@ -17,6 +17,7 @@ from obcsim.scenario import Scenario, load_scenario
 
 SHIPPED = "barnet_obc_2013.yaml"
 ENGINES = ("flow", "fast")
+FUNDING = ("as_published", "pro_rata", "pooled", "pbr")
 FORMATS = ("csv", "md", "xlsx")
 
 
@@ -51,20 +52,47 @@ def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
-    from obcsim import report
+    from obcsim import finance, report
     from obcsim.ledger import expected_tables
+    from obcsim.years import Settings
 
     fmt, path = _out_path(args)
     scn = load_scenario(args.scenario)
     frame = expected_tables(scn)
+    multi_year = any(
+        v is not None
+        for v in (args.years, args.discount_rate, args.optimism_bias, args.funding, args.runs)
+    )
+    if not (multi_year or fmt == "xlsx"):
+        if path is not None and fmt is not None:
+            report.write_tables(frame, fmt, path)
+            print(f"wrote {path}", file=sys.stderr)
+        elif args.json:
+            print(report.dumps(report.json_rows(frame)))
+        else:
+            print(f"{scn.name}\n")
+            print(report.terminal(frame, scn.price_year), end="")
+        return 0
+    settings = Settings.of(scn, args.years, args.discount_rate, args.optimism_bias)
+    models = finance.check_model(scn, args.funding)
+    draws = None
+    if args.runs is not None:
+        from obcsim.montecarlo import run
+
+        draws = run(scn, args.runs, args.seed, "fast")
+    frames = finance.pack(scn, settings, models, draws)
     if path is not None and fmt is not None:
-        report.write_tables(frame, fmt, path)
+        if fmt == "xlsx":
+            report.write_xlsx(finance.workbook(frames), path, finance.is_money)
+        else:
+            report.write_tables(frames["tables"], fmt, path)
         print(f"wrote {path}", file=sys.stderr)
     elif args.json:
-        print(report.dumps(report.json_rows(frame)))
+        print(report.dumps(finance.json_pack(frames, settings)))
     else:
         print(f"{scn.name}\n")
-        print(report.terminal(frame, scn.price_year), end="")
+        print(report.terminal(frame, scn.price_year))
+        print(finance.terminal(frames, settings), end="")
     return 0
 
 
@@ -117,6 +145,19 @@ def _at_least(low: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"must be a whole number; got {text!r}") from None
         if value < low:
             raise argparse.ArgumentTypeError(f"must be at least {low}; got {value}")
+        return value
+
+    return parse
+
+
+def _fraction(name: str, top: float = 1.0) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number; got {text!r}") from None
+        if not 0 <= value <= top:
+            raise argparse.ArgumentTypeError(f"must lie in [0, {top:g}]; got {text}")
         return value
 
     return parse
@@ -187,6 +228,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON rows instead of tables")
     p.add_argument("--format", choices=FORMATS, help="file format for --out")
     p.add_argument("--out", help="write the tables to this file (csv, md or xlsx)")
+    g = p.add_argument_group("finance (any of these adds the multi-year appraisal)")
+    g.add_argument("--years", type=_at_least(1), help="horizon in years (scenario default: 5)")
+    g.add_argument(
+        "--discount-rate",
+        type=_fraction("--discount-rate"),
+        help="a year, e.g. 0.035 (Green Book; lower beyond year 30)",
+    )
+    g.add_argument(
+        "--optimism-bias",
+        type=_fraction("--optimism-bias", 10.0),
+        help="uplift on costs, e.g. 0.2 for 20%% (default 0)",
+    )
+    g.add_argument("--funding", choices=FUNDING, help="one funding model (default: all)")
+    g.add_argument(
+        "--runs",
+        type=_at_least(1),
+        help="Monte Carlo runs (fast engine) for intervals and P(worse off)",
+    )
+    g.add_argument("--seed", type=_at_least(0), default=1, help="random seed (default 1)")
     p.set_defaults(func=cmd_tables)
 
     p = sub.add_parser(

@@ -89,7 +89,7 @@ def _strand(scn: Scenario, s: StrandDraw, rng: np.random.Generator) -> tuple[np.
     saving = np.zeros((size, len(scn.agencies)))
     for event, cost in s.unit_cost.items():
         saving[:, scn.agencies.index(scn.agency_of(event))] += cost * (plus[event] - minus[event])
-    return saving, people, treated
+    return saving, people, treated, (only_bau - only_int).astype(float)
 
 
 def simulate(
@@ -99,10 +99,12 @@ def simulate(
     `flow.STATS`) for every iteration of `draw`; what only queues know is NaN (waits) or 0."""
     gross, stats = [], []
     for s in draw.strands.values():
-        saving, people, treated = _strand(scn, s, rng)
+        saving, people, treated, avoided = _strand(scn, s, rng)
         gross.append(saving)
         nan = np.full(len(people), np.nan)
         stats.append(
-            np.stack([people, nan, nan, np.zeros(len(people)), treated, nan, nan, nan], axis=1)
+            np.stack(
+                [people, nan, nan, np.zeros(len(people)), treated, nan, nan, nan, avoided], axis=1
+            )
         )
     return np.stack(gross, axis=1), np.stack(stats, axis=1).astype(float)

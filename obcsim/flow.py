@@ -47,6 +47,7 @@ STATS = (
     "mean_wait_days",
     "bau_episodes",
     "intervention_episodes",
+    "avoided_episodes",
 )
 
 
@@ -221,6 +222,7 @@ def simulate(
             "mean_wait_days": float(np.nanmean(waited)) if people.served.any() else 0.0,
             "bau_episodes": float(ep["in_bau"].sum()),
             "intervention_episodes": float(ep["in_int"].sum()),
+            "avoided_episodes": float(ep["in_bau"].sum()) - float(ep["in_int"].sum()),
         }
         if events is not None:
             events += _log(scn, name, s, people, ep)

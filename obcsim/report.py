@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,15 +87,26 @@ def atomic_path(path: Path) -> Iterator[Path]:
             os.unlink(tmp)
 
 
-def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """Write `xlsx_bytes(sheets)` to `path`, atomically."""
-    data = xlsx_bytes(sheets)
+def write_xlsx(
+    sheets: dict[str, pd.DataFrame], path: Path, money: Callable[[str, str], bool] | None = None
+) -> None:
+    """Write `xlsx_bytes(sheets, money)` to `path`, atomically."""
+    data = xlsx_bytes(sheets, money)
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
 
 
-def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """One sheet per table; money in GBP format with negatives in brackets, header frozen."""
+def _cell(v: Any) -> Any:
+    v = v.item() if hasattr(v, "item") else v
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def xlsx_bytes(
+    sheets: dict[str, pd.DataFrame], money: Callable[[str, str], bool] | None = None
+) -> bytes:
+    """One sheet per table: header in bold and frozen, columns as wide as their contents (up to
+    80 characters), money (by default every decimal column; else where `money(sheet, column)`)
+    in GBP with negatives in brackets."""
     import io
 
     from openpyxl import Workbook
@@ -109,12 +121,14 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in table.itertuples(index=False):
-            ws.append([v.item() if hasattr(v, "item") else v for v in row])
+            ws.append([_cell(v) for v in row])
         for j, col in enumerate(table.columns, start=1):
-            numeric = pd.api.types.is_float_dtype(table[col])
-            width = max(len(str(col)), *(len(gbp(v) if numeric else str(v)) for v in table[col]))
+            decimal = pd.api.types.is_float_dtype(table[col])
+            is_money = decimal and (money is None or money(title, str(col)))
+            shown = [gbp(v) if is_money else str(_cell(v)) for v in table[col]]
+            width = min(80, max([len(str(col)), *map(len, shown)]))
             ws.column_dimensions[get_column_letter(j)].width = width + 3
-            if numeric:
+            if is_money:
                 for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                     cell.number_format = GBP_FORMAT
         ws.freeze_panes = "A2"

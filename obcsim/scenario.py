@@ -96,6 +96,58 @@ class CostItem(_Model):
     source: str | None = None
 
 
+class Cashability(_Model):
+    """When an agency's saving becomes cash: `full`; in whole `step`s only (for example one FTE:
+    less is an efficiency, not cash); all of it once it reaches `threshold` (for example enough
+    to close a court); or `never` (no local budget)."""
+
+    rule: Literal["full", "step", "threshold", "never"] = "full"
+    step: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    threshold: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _parameters(self) -> Cashability:
+        if self.rule == "step" and self.step is None:
+            raise ValueError("rule 'step' needs step (GBP, > 0)")
+        if self.rule == "threshold" and self.threshold is None:
+            raise ValueError("rule 'threshold' needs threshold (GBP, >= 0)")
+        return self
+
+
+class PaymentByResults(_Model):
+    """Troubled-Families-style payment by results: `attachment_share` of the costs is paid up
+    front in the as-published shares, the rest as a tariff per avoided episode by the agencies
+    that benefit; the `commissioner` carries the difference when results fall short."""
+
+    attachment_share: float = Field(default=0.8, ge=0, le=1, allow_inf_nan=False)
+    commissioner: str = "council"
+
+
+class Finance(_Model):
+    """Multi-year settings (HM Treasury Green Book defaults) and who pays."""
+
+    horizon_years: int = Field(default=5, ge=1, le=500)
+    discount_rate: float = Field(default=0.035, ge=0, le=1, allow_inf_nan=False)
+    optimism_bias: float = Field(default=0.0, ge=0, le=10, allow_inf_nan=False)
+    benefit_persistence: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+    calendar: bool = False
+    partners: tuple[str, ...] | None = None
+    cashability: dict[str, Cashability] = Field(default_factory=dict)
+    pooled_shares: dict[str, float] = Field(default_factory=dict)
+    pbr: PaymentByResults = Field(default_factory=PaymentByResults)
+    source: str | None = None
+
+    @field_validator("pooled_shares")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        if v and (
+            any(s < 0 for s in v.values()) or not math.isclose(sum(v.values()), 1.0, abs_tol=1e-9)
+        ):
+            raise ValueError("pooled shares must be >= 0 and sum to 1")
+        return v
+
+
 class Strand(_Model):
     """One pathway. A strand with `costed: false` (housing policy) carries no figures."""
 
@@ -109,6 +161,7 @@ class Strand(_Model):
     groups: dict[str, Group] = Field(default_factory=dict)
     cascade: Cascade = Field(default_factory=Cascade)
     capacity: Capacity | None = None
+    ramp_up: tuple[Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)], ...] = ()
     unit_costs: dict[Literal[EVENTS], NonNegative] = Field(default_factory=dict)  # type: ignore[valid-type]
     costs: tuple[CostItem, ...] = ()
 
@@ -116,7 +169,11 @@ class Strand(_Model):
     def _complete(self) -> Strand:
         if not self.costed:
             given = [f for f in ("go_live", "cohort") if getattr(self, f) is not None]
-            given += [f for f in ("groups", "unit_costs", "costs", "capacity") if getattr(self, f)]
+            given += [
+                f
+                for f in ("groups", "unit_costs", "costs", "capacity", "ramp_up")
+                if getattr(self, f)
+            ]
             if given:
                 raise ValueError(f"a strand with costed: false carries no figures; remove {given}")
             return self
@@ -170,6 +227,7 @@ class Scenario(_Model):
     unit_costs: dict[Literal[EVENTS], UnitCost]  # type: ignore[valid-type]
     strands: Strands
     programme_costs: tuple[CostItem, ...] = ()
+    finance: Finance = Field(default_factory=Finance)
 
     @field_validator("agencies")
     @classmethod
@@ -194,6 +252,14 @@ class Scenario(_Model):
             self._known_agency(("unit_costs", event, "agency"), uc.agency)
         for i, item in enumerate(self.programme_costs):
             self._known_agency(("programme_costs", i, "agency"), item.agency)
+        fin = self.finance
+        for agency in fin.cashability:
+            self._known_agency(("finance", "cashability", agency), agency)
+        for agency in fin.pooled_shares:
+            self._known_agency(("finance", "pooled_shares", agency), agency)
+        for agency in fin.partners or ():
+            self._known_agency(("finance", "partners"), agency)
+        self._known_agency(("finance", "pbr", "commissioner"), fin.pbr.commissioner)
         for name, strand in self.costed():
             for i, item in enumerate(strand.costs):
                 self._known_agency(("strands", name, "costs", i, "agency"), item.agency)

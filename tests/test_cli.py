@@ -62,12 +62,18 @@ def test_file_formats(tmp_path, capsys, rows, fmt):
         )
     else:
         wb = load_workbook(path)
-        assert wb.sheetnames[0] == "Table 1 programme" and len(wb.sheetnames) == 5
+        assert wb.sheetnames[:5] == [
+            "Table 1 programme",
+            "NJP",
+            "Community coaches",
+            "Conditional cautions",
+            "IOM",
+        ]
         ws = wb["Table 1 programme"]
         assert [c.value for c in ws[1]][:2] == ["agency", "gross saving"]
         total = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "Total")
         programme = {r["agency"]: r for r in rows if r["strand"] == "all"}
-        assert list(total[1:]) == pytest.approx(
+        assert list(total[1:6]) == pytest.approx(
             [
                 programme["total"][m]
                 for m in (

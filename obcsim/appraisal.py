@@ -1,0 +1,226 @@
+"""The finance view of a case: years, present values, cashability, who pays, switching values.
+
+Everything here is computed from the ledger's annual inputs, either the scenario's means (the
+expected case) or Monte Carlo draws (`montecarlo.Draws`), through `years.yearly`; the frames
+are what `obcsim tables --years ...` prints, writes to its workbook and emits as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from obcsim import cashability, edit, expected, funding
+from obcsim.flow import STATS
+from obcsim.ledger import item_totals
+from obcsim.montecarlo import Draws
+from obcsim.scenario import Scenario
+from obcsim.years import Settings, Years, profiles, yearly
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case over the horizon: its years and its avoided episodes (present-valued)."""
+
+    scenario: Scenario
+    years: Years
+    outcomes: np.ndarray  # (runs,)
+
+
+def _outcomes(
+    scn: Scenario, s: Settings, years: Years, per_strand: dict[str, np.ndarray]
+) -> np.ndarray:
+    prof = profiles(scn, s)
+    total = np.zeros(1)
+    for name, v in per_strand.items():
+        total = total + (years.factors @ prof[name].activity) * np.asarray(v, float)
+    return total
+
+
+def expected_case(scn: Scenario, s: Settings) -> Case:
+    y = yearly(scn, s, expected.gross_savings(scn), item_totals(scn))
+    avoided = {name: np.array([expected.avoided_episodes(scn, name)]) for name, _ in scn.costed()}
+    return Case(scn, y, np.atleast_1d(_outcomes(scn, s, y, avoided)))
+
+
+def draws_case(draws: Draws, s: Settings) -> Case:
+    scn = draws.scenario
+    agencies = scn.agencies
+    gross = {
+        name: {a: draws.gross[:, i, j] for j, a in enumerate(agencies)}
+        for i, name in enumerate(draws.strands)
+    }
+    y = yearly(scn, s, gross, item_totals(scn, draws.amounts.T))
+    column = STATS.index("avoided_episodes")
+    avoided = {name: draws.stats[:, i, column] for i, name in enumerate(draws.strands)}
+    return Case(scn, y, np.atleast_1d(_outcomes(scn, s, y, avoided)))
+
+
+def years_frame(case: Case) -> pd.DataFrame:
+    """Per agency and year (means over runs): gross saving, costs, net, discounted."""
+    y = case.years
+    rows = []
+    blocks = [(a, y.gross[i], y.operating[i], y.setup[i]) for i, a in enumerate(y.agencies)]
+    blocks.append(("total", y.gross.sum(axis=0), y.operating.sum(axis=0), y.setup.sum(axis=0)))
+    for agency, gross, operating, setup in blocks:
+        for t in range(y.settings.years):
+            g, op, su = (float(x[t].mean()) for x in (gross, operating, setup))
+            df = float(y.factors[t])
+            rows.append(
+                {
+                    "agency": agency,
+                    "year": t + 1,
+                    "gross_saving": g,
+                    "operating_cost": -op,
+                    "setup_cost": -su,
+                    "net": g - op - su,
+                    "discount_factor": df,
+                    "discounted_net": df * (g - op - su),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _stats(x: np.ndarray) -> dict[str, float]:
+    p05, p95 = np.percentile(x, [5, 95])
+    return {"mean": float(x.mean()), "p05": float(p05), "p95": float(p95)}
+
+
+def appraisal_frame(case: Case) -> pd.DataFrame:
+    """Per agency and the programme: PV of benefits and costs, NPV, BCR, payback year."""
+    rows = []
+    for y in (case.years, case.years.programme()):
+        npv, bcr, payback = y.npv(), y.bcr(), y.payback()
+        benefits, costs = y.pv(y.gross), y.pv(y.costs)
+        for i, agency in enumerate(y.agencies):
+            first = payback[i]
+            rows.append(
+                {
+                    "agency": agency,
+                    "pv_benefits": float(benefits[i].mean()),
+                    "pv_costs": float(costs[i].mean()),
+                    "npv": float(npv[i].mean()),
+                    "npv_p05": _stats(npv[i])["p05"],
+                    "npv_p95": _stats(npv[i])["p95"],
+                    "p_npv_positive": float((npv[i] > 0).mean()),
+                    "bcr": float(np.nanmean(bcr[i])) if np.isfinite(bcr[i]).any() else None,
+                    "payback_year": int(np.median(first)) if (first > 0).mean() >= 0.5 else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def cashability_frame(case: Case) -> pd.DataFrame:
+    """Per agency: its rule and the PV of gross savings split into cashable and not."""
+    y, scn = case.years, case.scenario
+    cash = y.pv(cashability.split(scn, y.gross))
+    gross = y.pv(y.gross)
+    rows: list[dict[str, Any]] = [
+        {
+            "agency": a,
+            "rule": cashability.describe(cashability.rule_for(scn, a)),
+            "source": cashability.rule_for(scn, a).source or "",
+            "pv_gross_saving": float(gross[i].mean()),
+            "pv_cashable": float(cash[i].mean()),
+            "pv_non_cashable": float((gross[i] - cash[i]).mean()),
+        }
+        for i, a in enumerate(y.agencies)
+    ]
+    keys = ("pv_gross_saving", "pv_cashable", "pv_non_cashable")
+    total = {k: sum(float(r[k]) for r in rows) for k in keys}
+    return pd.DataFrame([*rows, {"agency": "total", "rule": "", "source": "", **total}])
+
+
+def funding_frame(case: Case, model: str, priced_on: Case | None = None) -> pd.DataFrame:
+    """Per agency under `model`: contribution, benefit and net position (PV), with their
+    intervals and the probability of ending up worse off when the case holds draws."""
+    price = priced_on or case
+    alloc = funding.allocate(
+        case.scenario, case.years, model, case.outcomes, float(price.outcomes.mean())
+    )
+    rows = []
+    for i, agency in enumerate([*alloc.agencies, "total"]):
+
+        def pick(x: np.ndarray, i: int = i, agency: str = agency) -> np.ndarray:
+            return x.sum(axis=0) if agency == "total" else x[i]
+
+        net = pick(alloc.net)
+        rows.append(
+            {
+                "model": model,
+                "agency": agency,
+                "contribution": float(pick(alloc.contribution).mean()),
+                "benefit": float(pick(alloc.benefit).mean()),
+                "net": float(net.mean()),
+                "net_p05": _stats(net)["p05"],
+                "net_p95": _stats(net)["p95"],
+                "p_worse_off": float((net < 0).mean()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def key_assumptions(scn: Scenario) -> list[edit.Path]:
+    """Per strand: cohort, completion, reoffending with the intervention (each group), and each
+    operating cost: the assumptions a switching value is asked of."""
+    out: list[edit.Path] = []
+    for name, s in scn.costed():
+        out += [("strands", name, "cohort"), ("strands", name, "completion")]
+        out += [("strands", name, "groups", g, "reoffend_with") for g in s.groups]
+        out += [
+            ("strands", name, "costs", i, "amount")
+            for i, item in enumerate(s.costs)
+            if item.kind == "operating"
+        ]
+    return out
+
+
+def _npvs(scn: Scenario, s: Settings, strand: str) -> np.ndarray:
+    """NPVs of each agency, the programme, and `strand` alone (its savings less its costs)."""
+    gross, costs = expected.gross_savings(scn), item_totals(scn)
+    y = yearly(scn, s, gross, costs)
+    alone = yearly(
+        scn, s, {strand: gross[strand]}, {k: v for k, v in costs.items() if k[0] == strand}
+    )
+    return np.concatenate([y.npv()[:, 0], y.programme().npv()[:, 0], alone.programme().npv()[:, 0]])
+
+
+def switching_values(scn: Scenario, s: Settings) -> pd.DataFrame:
+    """For each key assumption of each strand: the value at which the strand's own NPV, the
+    programme's and each affected agency's reach zero. Every NPV is linear in each of these
+    means, so two evaluations find the value exactly."""
+    rows = []
+    for path in key_assumptions(scn):
+        strand = str(path[1])
+        names = [*scn.agencies, "programme", f"{strand} alone"]
+        current = float(
+            edit._VALUE.validate_python(edit._get(edit.scenario_data(scn), path)).expected()
+        )
+        bounded = path[-1] in ("completion", "reoffend_with")
+        step = max(abs(current) * 0.01, 1e-3)
+        if bounded and current + step > 1:
+            step = -step
+        npv0 = _npvs(scn, s, strand)
+        npv1 = _npvs(edit.apply(scn, {path: current + step}), s, strand)
+        for i, who in enumerate(names):
+            slope = (npv1[i] - npv0[i]) / step
+            if abs(slope) < 1e-9 * max(1.0, abs(npv0[i])):
+                continue  # this assumption does not move this NPV
+            value = current - npv0[i] / slope
+            feasible = (0 <= value <= 1) if bounded else value >= 0
+            rows.append(
+                {
+                    "strand": strand,
+                    "assumption": ".".join(map(str, path[2:])),
+                    "current": current,
+                    "npv_of": who,
+                    "npv_now": float(npv0[i]),
+                    "switching_value": float(value),
+                    "change": float(value - current),
+                    "note": "" if feasible else "cannot be reached: the NPV keeps its sign",
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,250 @@
+"""The finance officer's pack: every table of `obcsim tables --years ...` as named frames.
+
+One function builds them all, so the workbook, the JSON and the terminal show the same figures:
+the OBC's tables (year 1, with gross savings split into cashable and non-cashable), Table 2,
+the years undiscounted and discounted, the appraisal (NPV, BCR, payback), cashability, every
+funding model, switching values, every assumption with its source note, and the
+reconciliation findings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from obcsim import appraisal, cashability
+from obcsim.distributions import Dist
+from obcsim.errors import InputError
+from obcsim.funding import MODELS
+from obcsim.ledger import MEASURES, expected_tables, investment_table
+from obcsim.montecarlo import Draws
+from obcsim.published import published_investment, published_tables
+from obcsim.reconcile import reconcile
+from obcsim.scenario import Scenario
+from obcsim.years import Settings
+
+SHEETS = {
+    "tables": "OBC tables (year 1)",
+    "investment": "Investment (Table 2)",
+    "years": "Years",
+    "years_discounted": "Years discounted",
+    "appraisal": "Appraisal",
+    "cashability": "Cashability",
+    "funding": "Funding",
+    "switching_values": "Switching values",
+    "assumptions": "Assumptions",
+    "reconciliation": "Reconciliation",
+}
+NOT_MONEY = {
+    "year",
+    "discount_factor",
+    "bcr",
+    "payback_year",
+    "p_npv_positive",
+    "p_worse_off",
+    "current",
+    "switching_value",
+    "change",
+    "published",
+    "implied",
+    "difference",
+}
+
+
+def tables_with_cash(scn: Scenario) -> pd.DataFrame:
+    """The year-1 tables with gross saving split into cashable and non-cashable: each agency's
+    programme saving goes through its rule, and each strand gets its pro-rata part."""
+    t = expected_tables(scn)
+    programme = t[(t.strand == "all") & (t.agency != "total")]
+    fraction = {}
+    for agency, saving in zip(programme.agency, programme.gross_saving, strict=True):
+        rule = cashability.rule_for(scn, str(agency))
+        cashed = float(cashability.cashable(rule, np.array([saving]))[0])
+        fraction[agency] = cashed / saving if saving > 0 else 0.0
+    rows = t.agency != "total"
+    t = t.assign(gross_saving_cashable=0.0)
+    t.loc[rows, "gross_saving_cashable"] = t.gross_saving[rows] * t.agency[rows].map(fraction)
+    totals = t[rows].groupby("strand", sort=False).gross_saving_cashable.sum()
+    t.loc[~rows, "gross_saving_cashable"] = t.strand[~rows].map(totals).to_numpy()
+    t["gross_saving_non_cashable"] = t.gross_saving - t.gross_saving_cashable
+    return t[["strand", "agency", *MEASURES, "gross_saving_cashable", "gross_saving_non_cashable"]]
+
+
+def assumptions_frame(scn: Scenario) -> pd.DataFrame:
+    """Every value in the scenario with its mean, its distribution and its source note."""
+    rows: list[dict[str, Any]] = []
+
+    def walk(x: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(x, Dist):
+            params = {
+                p: getattr(x, p)
+                for p in ("value", "alpha", "beta", "min", "mode", "max", "mean", "sd")
+                if getattr(x, p) is not None
+            }
+            rows.append(
+                {
+                    "field": ".".join(map(str, path)),
+                    "mean": x.expected(),
+                    "distribution": x.dist,
+                    "parameters": ", ".join(f"{k} {v:g}" for k, v in params.items()),
+                    "source": x.source or "",
+                }
+            )
+        elif isinstance(x, dict):
+            for k, v in x.items():
+                walk(v, (*path, k))
+        elif isinstance(x, list | tuple):
+            for i, v in enumerate(x):
+                walk(v, (*path, i))
+        elif hasattr(type(x), "model_fields"):
+            for k in type(x).model_fields:
+                walk(getattr(x, k), (*path, k))
+
+    walk(scn, ())
+    return pd.DataFrame(rows)
+
+
+def pack(
+    scn: Scenario, settings: Settings, models: tuple[str, ...] = MODELS, draws: Draws | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every frame of the finance pack, keyed as in `SHEETS`. With Monte Carlo `draws`, the
+    appraisal, cashability and funding are means over the draws with intervals and the
+    probability of ending up worse off; the tables and years are the expected case."""
+    expected_case = appraisal.expected_case(scn, settings)
+    case = expected_case if draws is None else appraisal.draws_case(draws, settings)
+    years = appraisal.years_frame(expected_case)
+    discounted = years.assign(
+        **{
+            c: years[c] * years.discount_factor
+            for c in ("gross_saving", "operating_cost", "setup_cost", "net")
+        }
+    )
+    funding = []
+    for model in models:
+        if model == "pooled" and not scn.finance.pooled_shares and len(models) > 1:
+            continue  # pooled needs shares; asked for alone it says so
+        funding.append(appraisal.funding_frame(case, model, priced_on=expected_case))
+    findings = reconcile(published_tables(), published_investment(), expected_tables(scn), scn.name)
+    return {
+        "tables": tables_with_cash(scn),
+        "investment": investment_table(scn),
+        "years": years.drop(columns=["discounted_net"]),
+        "years_discounted": discounted.drop(columns=["discounted_net"]),
+        "appraisal": appraisal.appraisal_frame(case),
+        "cashability": appraisal.cashability_frame(case),
+        "funding": pd.concat(funding, ignore_index=True),
+        "switching_values": appraisal.switching_values(scn, settings),
+        "assumptions": assumptions_frame(scn),
+        "reconciliation": pd.DataFrame([f.as_dict() for f in findings]),
+    }
+
+
+def _header(column: str) -> str:
+    return column.replace("_", " ")
+
+
+def is_money(sheet: str, column: str) -> bool:
+    """Which workbook columns hold money (the rest: years, factors, ratios, probabilities)."""
+    column = column.replace(" ", "_")
+    if sheet == SHEETS["assumptions"]:
+        return False
+    if sheet == SHEETS["switching_values"]:
+        return column == "npv_now"
+    return column not in NOT_MONEY and not column.startswith("p_")
+
+
+def workbook(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The pack as workbook sheets with readable headers: the OBC's tables first (Table 1, then
+    each strand, agencies by name), then the rest under their sheet names."""
+    from obcsim.money import agency_label
+    from obcsim.report import SHEET_TITLES
+
+    t = frames["tables"]
+    order = ["all", *[s for s in t.strand.unique() if s != "all"]]
+    sheets = {}
+    for s in order:
+        block = t[t.strand == s].drop(columns="strand").reset_index(drop=True)
+        block["agency"] = [agency_label(a) for a in block.agency]
+        sheets[SHEET_TITLES.get(s, s)] = block.rename(columns=_header)
+    sheets.update(
+        {SHEETS[k]: v.rename(columns=_header) for k, v in frames.items() if k != "tables"}
+    )
+    return sheets
+
+
+def settings_dict(s: Settings) -> dict[str, Any]:
+    return {
+        "years": s.years,
+        "discount_rate": s.discount_rate,
+        "optimism_bias": s.optimism_bias,
+        "benefit_persistence": s.persistence,
+        "calendar_years": s.calendar,
+    }
+
+
+def json_pack(frames: dict[str, pd.DataFrame], s: Settings) -> dict[str, Any]:
+    """The pack as JSON-ready data (NaN as null)."""
+    out: dict[str, Any] = {"settings": settings_dict(s)}
+    for key, frame in frames.items():
+        out[key] = [
+            {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+            for row in frame.astype(object).to_dict("records")
+        ]
+    return out
+
+
+def check_model(scn: Scenario, model: str | None) -> tuple[str, ...]:
+    """The funding models to show: one asked for, or all."""
+    if model is None:
+        return MODELS
+    if model == "pooled" and not scn.finance.pooled_shares:
+        raise InputError(
+            "--funding",
+            "",
+            "the pooled model needs finance.pooled_shares in the "
+            "scenario (the partners' shares, summing to 1)",
+        )
+    return (model,)
+
+
+def _number(v: Any) -> str:
+    if v is None or pd.isna(v):
+        return "-"
+    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:.3g}"
+
+
+def terminal(frames: dict[str, pd.DataFrame], s: Settings) -> str:
+    """The pack's headline frames for a terminal."""
+    from obcsim.money import agency_label, gbp
+
+    def show(frame: pd.DataFrame, sheet: str) -> str:
+        out = frame.copy()
+        for col in out.columns:
+            if pd.api.types.is_float_dtype(out[col]) and is_money(sheet, str(col)):
+                out[col] = out[col].map(gbp)
+            elif col in ("bcr", "current", "switching_value", "change", "payback_year"):
+                out[col] = out[col].map(_number)
+            elif str(col).startswith("p_"):
+                out[col] = out[col].map("{:.0%}".format)
+        if "agency" in out:
+            out["agency"] = [agency_label(str(a)) for a in out.agency]
+        return out.to_string(index=False)
+
+    head = (
+        f"{s.years} years, discount rate {s.discount_rate:.1%}, optimism bias "
+        f"{s.optimism_bias:.0%}, benefits persisting {s.persistence:.0%} a year; present "
+        "values in GBP"
+    )
+    switching = frames["switching_values"]
+    alone = switching[switching.npv_of.str.endswith("alone")].drop(columns=["npv_of"])
+    cash = frames["cashability"].drop(columns=["source"])
+    parts = [
+        f"Appraisal ({head})\n" + show(frames["appraisal"], SHEETS["appraisal"]),
+        "Cashability (present values)\n" + show(cash, SHEETS["cashability"]),
+        "Who pays (present values)\n" + show(frames["funding"], SHEETS["funding"]),
+        "Switching values: where each strand alone stops breaking even\n"
+        + show(alone, SHEETS["switching_values"]),
+    ]
+    return "\n\n".join(parts) + "\n"
