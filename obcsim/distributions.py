@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 
-Kind = Literal["fixed", "beta", "pert", "triangular", "lognormal"]
+Kind = Literal["fixed", "beta", "pert", "triangular", "lognormal", "gamma"]
 
 # The parameters each kind takes; every other parameter must be left out.
 PARAMS: dict[str, tuple[str, ...]] = {
@@ -21,7 +21,9 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "pert": ("min", "mode", "max"),
     "triangular": ("min", "mode", "max"),
     "lognormal": ("mean", "sd"),
+    "gamma": ("shape", "rate", "loc"),  # loc may be left out (0): a gamma shifted to start there
 }
+OPTIONAL = {"gamma": ("loc",)}
 
 
 class Dist(BaseModel):
@@ -38,12 +40,17 @@ class Dist(BaseModel):
     max: float | None = None
     mean: float | None = None
     sd: float | None = None
+    shape: float | None = None
+    rate: float | None = None
+    loc: float | None = None
     source: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Dist:
         wanted = PARAMS[self.dist]
-        missing = [p for p in wanted if getattr(self, p) is None]
+        missing = [
+            p for p in wanted if getattr(self, p) is None and p not in OPTIONAL.get(self.dist, ())
+        ]
         extra = [p for q in PARAMS.values() for p in q if p not in wanted and getattr(self, p)]
         extra = [p for p in dict.fromkeys(extra) if getattr(self, p) is not None]
         if missing or extra:
@@ -60,6 +67,8 @@ class Dist(BaseModel):
                 raise ValueError(f"{self.dist} needs min <= mode <= max and min < max")
         if self.dist == "lognormal" and not (self.mean > 0 and self.sd > 0):  # type: ignore[operator]
             raise ValueError("lognormal needs mean > 0 and sd > 0")
+        if self.dist == "gamma" and not (self.shape > 0 and self.rate > 0):  # type: ignore[operator]
+            raise ValueError("gamma needs shape > 0 and rate > 0")
         return self
 
     @property
@@ -80,6 +89,8 @@ class Dist(BaseModel):
             return 0.0, 1.0
         if self.dist == "lognormal":
             return 0.0, math.inf
+        if self.dist == "gamma":
+            return float(self.loc or 0.0), math.inf
         return float(self.min), float(self.max)  # type: ignore[arg-type]
 
     def frozen(self) -> Any:
@@ -100,6 +111,8 @@ class Dist(BaseModel):
             mean, sd = float(self.mean), float(self.sd)  # type: ignore[arg-type]
             sigma2 = math.log1p((sd / mean) ** 2)
             return stats.lognorm(s=math.sqrt(sigma2), scale=math.exp(math.log(mean) - sigma2 / 2))
+        if self.dist == "gamma":
+            return stats.gamma(self.shape, loc=self.loc or 0.0, scale=1 / self.rate)  # type: ignore[operator]
         raise ValueError("a fixed value has no distribution")
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -113,6 +126,9 @@ class Dist(BaseModel):
             mean, sd = float(self.mean), float(self.sd)  # type: ignore[arg-type]
             sigma2 = math.log1p((sd / mean) ** 2)
             return rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), size)
+        if self.dist == "gamma":
+            shape, rate = float(self.shape), float(self.rate)  # type: ignore[arg-type]
+            return (self.loc or 0.0) + rng.gamma(shape, 1 / rate, size)
         lo, mode, hi = float(self.min), float(self.mode), float(self.max)  # type: ignore[arg-type]
         if self.dist == "triangular":
             return rng.triangular(lo, mode, hi, size)
@@ -144,6 +160,8 @@ class Dist(BaseModel):
             sd = float(self.sd) * mean / old  # type: ignore[arg-type]
             return Dist(dist="lognormal", mean=mean, sd=sd, source=self.source)
         shift = mean - old
+        if self.dist == "gamma":
+            return self.model_copy(update={"loc": (self.loc or 0.0) + shift})
         lo, mode, hi = (float(getattr(self, p)) + shift for p in ("min", "mode", "max"))
         return Dist(dist=self.dist, min=lo, mode=mode, max=hi, source=self.source)
 
@@ -152,7 +170,9 @@ class Dist(BaseModel):
         if self.dist == "fixed" and self.source is None:
             return _plain(self.value)
         out: dict[str, Any] = {} if self.dist == "fixed" else {"dist": self.dist}
-        out.update({p: _plain(getattr(self, p)) for p in PARAMS[self.dist]})
+        out.update(
+            {p: _plain(getattr(self, p)) for p in PARAMS[self.dist] if getattr(self, p) is not None}
+        )
         if self.source is not None:
             out["source"] = self.source
         return out

@@ -100,3 +100,14 @@ def test_numpy_draws_follow_the_scipy_law(spec):
     d = value.validate_python(spec)
     draws = d.sample(np.random.default_rng(7), 20_000)
     assert stats.kstest(draws, d.frozen().cdf).pvalue > 0.001
+
+
+def test_gamma_shifted():
+    d = value.validate_python({"dist": "gamma", "shape": 4, "rate": 2, "loc": 1})
+    assert d.expected() == pytest.approx(3) and d.support() == (1, math.inf)
+    draws = d.sample(np.random.default_rng(3), 100_000)
+    assert abs(draws.mean() - 3) < 0.02 and draws.min() >= 1
+    assert d.with_mean(4).expected() == pytest.approx(4)
+    assert value.validate_python({"dist": "gamma", "shape": 2, "rate": 1}).expected() == 2
+    with pytest.raises(ValidationError, match="shape > 0"):
+        value.validate_python({"dist": "gamma", "shape": 0, "rate": 1})
