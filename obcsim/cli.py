@@ -195,6 +195,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from obcsim import evaluation, observed, report
+    from obcsim.edit import to_yaml
+
+    out = Path(args.out)
+    report_path = Path(args.report) if args.report else None
+    for flag, path in (("--out", out), ("--report", report_path)):
+        if path is not None and not path.parent.is_dir():
+            raise InputError(flag, "", f"no such directory: {path.parent}")
+    scn = load_scenario(args.scenario)
+    obs = observed.load(args.observed, scn)
+    new, figures = evaluation.evaluate(scn, obs, args.runs, args.seed)
+    text = to_yaml(new)
+    with report.atomic_path(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    written = [str(out)]
+    if report_path is not None:
+        with report.atomic_path(report_path) as tmp:
+            tmp.write_text(evaluation.markdown(figures), encoding="utf-8")
+        as_json = report_path.with_suffix(".json")
+        with report.atomic_path(as_json) as tmp:
+            tmp.write_text(report.dumps(figures) + "\n", encoding="utf-8")
+        written += [str(report_path), str(as_json)]
+    print(f"wrote {', '.join(written)}", file=sys.stderr)
+    for p in figures["parameters"]:
+        print(
+            f"{p['field']}: {p['prior_mean']:.3f} -> {p['posterior_mean']:.3f} "
+            f"[{p['posterior_p05']:.3f}, {p['posterior_p95']:.3f}]"
+        )
+    total = next(c for c in figures["case"] if c["agency"] == "total")
+    print(
+        f"programme annual impact: {report.gbp(total['before_mean'])} -> "
+        f"{report.gbp(total['after_mean'])}; P(> 0) {total['before_p_positive']:.0%} -> "
+        f"{total['after_p_positive']:.0%}"
+    )
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -269,6 +307,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", help="directory for summary.json and draws.csv")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("calibrate", help="update a scenario with observed outcomes (Bayesian)")
+    p.add_argument("scenario", help="scenario YAML file (the prior)")
+    p.add_argument("observed", help="observed outcomes CSV (see README)")
+    p.add_argument("--out", required=True, help="the calibrated scenario (YAML) to write")
+    p.add_argument("--report", help="a Markdown report to write (and the same figures as .json)")
+    p.add_argument(
+        "--runs",
+        type=_at_least(1),
+        default=2000,
+        help="fast-engine iterations for the re-run case (default 2000)",
+    )
+    p.add_argument("--seed", type=_at_least(0), default=1, help="random seed (default 1)")
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("app", help="the project board's app in your browser (Streamlit)")
     p.add_argument("--port", type=_at_least(1), default=8501, help="port (default 8501)")
