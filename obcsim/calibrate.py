@@ -192,7 +192,7 @@ def effects(scn: Scenario, ups: list[Update], obs: Observed, seed: int = 0) -> l
                 (
                     r.difference_interval
                     for r in obs.rows
-                    if r.strand == name and r.difference_interval
+                    if r.strand == name and r.subgroup in (g, None) and r.difference_interval
                 ),
                 None,
             )

@@ -70,6 +70,9 @@ def evaluate(
             "difference_p95": e.high,
             "no_effect_possible": e.no_effect_possible,
             "published_interval": list(e.published_interval) if e.published_interval else None,
+            "published_includes_no_effect": bool(
+                e.published_interval and e.published_interval[0] <= 0 <= e.published_interval[1]
+            ),
         }
         for e in calibrate.effects(scn, ups, obs)
     ]
@@ -156,6 +159,8 @@ def markdown(f: dict[str, Any]) -> str:
         ]
         for e in f["effects"]:
             flag = "**the interval includes no effect**" if e["no_effect_possible"] else "an effect"
+            if e["published_includes_no_effect"]:
+                flag += "; **the published interval includes no effect**"
             pub = (
                 f" (published interval {e['published_interval'][0]:+.3f} to "
                 f"{e['published_interval'][1]:+.3f})"
