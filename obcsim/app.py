@@ -11,9 +11,10 @@ from collections import OrderedDict
 from importlib import resources
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from obcsim import charts, edit, report
+from obcsim import charts, edit, evaluation, observed, report
 from obcsim.cli import SHIPPED
 from obcsim.errors import InputError
 from obcsim.fast import check_capacity
@@ -81,6 +82,7 @@ def choose_scenario() -> Scenario | None:
         "...or upload a scenario (YAML)",
         type=["yaml", "yml"],
         help=f"At most {MAX_BYTES:,} bytes; loaded safely (no YAML tags that build objects)",
+        key="scenario_upload",
     )
     if upload is not None:
         data = upload.getvalue()
@@ -143,7 +145,9 @@ def results(draws: Draws, scn: Scenario, base: Scenario, runs: int, seed: int) -
     }
     st.session_state["downloads"] = downloads
     st.session_state["shown_table"] = table
-    gains, tables, versus = st.tabs(["Who gains", "Tables and downloads", "Compare"])
+    gains, tables, versus, evaluate = st.tabs(
+        ["Who gains", "Tables and downloads", "Compare", "Evaluate"]
+    )
     with gains:
         st.caption(f"{draws.runs:,} iterations, seed {draws.seed}, {draws.engine} engine")
         st.subheader("Annual impact by agency: who gains, who pays")
@@ -189,6 +193,71 @@ def results(draws: Draws, scn: Scenario, base: Scenario, runs: int, seed: int) -
         diff = compare(draws, other_draws)
         st.altair_chart(charts.difference(diff, "this case", "comparison"))
         st.dataframe(report.compare_display(diff), hide_index=True)
+    with evaluate:
+        evaluate_page(scn, runs, seed)
+
+
+def evaluate_page(scn: Scenario, runs: int, seed: int) -> None:
+    """Observed outcomes in; prior against posterior, the case re-run, the new scenario out."""
+    st.subheader("Recalibrate the case with observed outcomes")
+    st.caption(
+        "Upload a CSV of observed outcomes (one row per strand, group and period; or a Justice "
+        "Data Lab style summary): see the README for the columns. The case shown is the prior."
+    )
+    upload = st.file_uploader("Observed outcomes (CSV)", type=["csv"], key="observed_upload")
+    if upload is None:
+        return
+    try:
+        obs = observed.read(upload.getvalue(), upload.name, scn)
+    except InputError as exc:
+        st.error(str(exc))
+        return
+    cache: dict[tuple[str, str, int, int], Any] = st.session_state.setdefault("evaluations", {})
+    key = (_key(edit.to_yaml(scn)), obs.sha256, runs, seed)
+    if key not in cache:
+        with st.spinner("Updating the assumptions and re-running the case"):
+            cache[key] = evaluation.evaluate(scn, obs, runs, seed)
+    new, figures = cache[key]
+    st.session_state["evaluation"] = figures
+    params = pd.DataFrame(figures["parameters"])
+    st.altair_chart(charts.prior_posterior(params))
+    st.dataframe(
+        params[
+            [
+                "field",
+                "prior_mean",
+                "prior_p05",
+                "prior_p95",
+                "posterior_mean",
+                "posterior_p05",
+                "posterior_p95",
+                "n",
+                "events",
+                "prior_note",
+            ]
+        ].round(3),
+        hide_index=True,
+    )
+    if figures["effects"]:
+        st.markdown(
+            "**The effect against the comparison group** (reoffending with minus "
+            "without, posterior mean and 90% interval)"
+        )
+        st.dataframe(pd.DataFrame(figures["effects"]), hide_index=True)
+    st.markdown("**The case re-run on the posterior** (programme annual impact by agency)")
+    st.dataframe(report.evaluation_display(figures["case"]), hide_index=True)
+    st.download_button(
+        "Recalibrated scenario (YAML)",
+        edit.to_yaml(new).encode(),
+        "obcsim-calibrated.yaml",
+        "application/yaml",
+    )
+    st.download_button(
+        "Report (Markdown)",
+        evaluation.markdown(figures).encode(),
+        "obcsim-recalibration.md",
+        "text/markdown",
+    )
 
 
 def main() -> None:

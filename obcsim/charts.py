@@ -191,3 +191,42 @@ def difference(diff: pd.DataFrame, label_a: str, label_b: str) -> alt.Chart:
     return (base.mark_rule().encode(x="p05:Q", x2="p95:Q") + points + zero).properties(
         height=220, width=560
     )
+
+
+def prior_posterior(parameters: pd.DataFrame) -> alt.Chart:
+    """Each recalibrated parameter: prior and posterior means with their 90% intervals."""
+    rows = []
+    for r in parameters.to_dict("records"):
+        for which in ("prior", "posterior"):
+            rows.append(
+                {
+                    "parameter": r["field"].removeprefix("strands."),
+                    "which": which,
+                    "mean": r[f"{which}_mean"],
+                    "p05": r[f"{which}_p05"],
+                    "p95": r[f"{which}_p95"],
+                }
+            )
+    data = pd.DataFrame(rows)
+    base = alt.Chart(data).encode(
+        y=alt.Y("parameter:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+        yOffset=alt.YOffset("which:N"),
+        color=alt.Color(
+            "which:N",
+            title=None,
+            scale=alt.Scale(domain=["prior", "posterior"], range=["#868e96", "#1971c2"]),
+        ),
+    )
+    tips = [
+        "parameter",
+        "which",
+        alt.Tooltip("mean:Q", format=".3f"),
+        alt.Tooltip("p05:Q", format=".3f"),
+        alt.Tooltip("p95:Q", format=".3f"),
+    ]
+    rules = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("p05:Q", title="value (90% interval)"), x2="p95:Q", tooltip=tips
+    )
+    return (
+        rules + base.mark_point(filled=True, size=60).encode(x="mean:Q", tooltip=tips)
+    ).properties(height=max(120, 36 * len(parameters)), width=560)

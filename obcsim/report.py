@@ -262,6 +262,24 @@ def compare_display(diff: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def evaluation_display(case: list[dict[str, Any]]) -> pd.DataFrame:
+    """The before/after case of a recalibration, for people."""
+    return pd.DataFrame(
+        {
+            "agency": [
+                "Programme" if c["agency"] == "total" else agency_label(c["agency"]) for c in case
+            ],
+            "before": [gbp(c["before_mean"]) for c in case],
+            "after": [gbp(c["after_mean"]) for c in case],
+            "after: 90% interval": [
+                f"{gbp(c['after_p05'])} to {gbp(c['after_p95'])}" for c in case
+            ],
+            "P(> 0) before": [f"{c['before_p_positive']:.0%}" for c in case],
+            "P(> 0) after": [f"{c['after_p_positive']:.0%}" for c in case],
+        }
+    )
+
+
 def board_sheets(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """`board_table` as workbook sheets: the programme first, then each strand."""
     order = ["all", *[s for s in table.strand.unique() if s != "all"]]

@@ -37,7 +37,12 @@ def test_default_page(app):
     assert not app.error
     assert app.metric[0].label == "Programme annual impact (mean)"
     assert len(app.get("vega_lite_chart")) == 5
-    assert [t.label for t in app.tabs] == ["Who gains", "Tables and downloads", "Compare"]
+    assert [t.label for t in app.tabs] == [
+        "Who gains",
+        "Tables and downloads",
+        "Compare",
+        "Evaluate",
+    ]
     shown = app.dataframe[0].value
     assert list(shown.agency) == [
         "Police",
@@ -84,12 +89,16 @@ def test_downloads_hold_the_figures_shown(app):
 
 
 def test_bad_upload_shows_an_error_and_keeps_the_results(app):
-    app.file_uploader[0].set_value(("bad.yaml", b"name: [unclosed", "application/yaml")).run()
+    app.file_uploader(key="scenario_upload").set_value(
+        ("bad.yaml", b"name: [unclosed", "application/yaml")
+    ).run()
     assert not app.exception
     assert "bad.yaml" in app.error[0].value and "not valid YAML" in app.error[0].value
     assert app.dataframe and len(app.get("vega_lite_chart")) == 5  # last good results stay
     too_big = b"a: " + b"x" * 1_100_000
-    app.file_uploader[0].set_value(("big.yaml", too_big, "application/yaml")).run()
+    app.file_uploader(key="scenario_upload").set_value(
+        ("big.yaml", too_big, "application/yaml")
+    ).run()
     assert not app.exception and "larger than" in app.error[0].value
 
 
@@ -97,7 +106,7 @@ def test_a_good_upload_replaces_the_scenario(app):
     data = yaml.safe_load((ROOT / "scenarios" / "barnet_obc_2013.yaml").read_text())
     data["name"] = "Uploaded case"
     data["strands"]["coaches"]["cohort"] = 10
-    app.file_uploader[0].set_value(
+    app.file_uploader(key="scenario_upload").set_value(
         ("mine.yaml", yaml.safe_dump(data).encode(), "application/yaml")
     ).run()
     assert not app.exception and not app.error
@@ -117,3 +126,25 @@ def test_compare_with_the_evidence(app):
     diff = app.dataframe[-1].value
     assert diff.iloc[-1]["agency"] == "Programme"
     assert diff.iloc[-1]["difference"].startswith("£")  # published case gains over the evidence
+
+
+def test_evaluate_page(app):
+    data = (ROOT / "examples" / "observed_outcomes.csv").read_bytes()
+    uploader = app.file_uploader(key="observed_upload")
+    uploader.set_value(("observed.csv", data, "text/csv")).run()
+    assert not app.exception and not app.error
+    figures = app.session_state["evaluation"]
+    assert {p["field"] for p in figures["parameters"]} >= {"strands.njp.completion"}
+    assert len(app.get("vega_lite_chart")) >= 6  # the prior-posterior chart joins the page
+    assert len(app.get("download_button")) == 5
+
+
+def test_evaluate_page_refuses_bad_data(app):
+    bad = (
+        b"strand,group,period_start,period_end,people,completed,reoffended,offences\n"
+        b"njp,intervention,2013-07-01,2014-06-30,10,5,12,12\n"
+    )
+    uploader = app.file_uploader(key="observed_upload")
+    uploader.set_value(("bad.csv", bad, "text/csv")).run()
+    assert not app.exception
+    assert "row 2, column reoffended" in app.error[0].value
