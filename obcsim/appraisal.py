@@ -196,9 +196,7 @@ def switching_values(scn: Scenario, s: Settings) -> pd.DataFrame:
     for path in key_assumptions(scn):
         strand = str(path[1])
         names = [*scn.agencies, "programme", f"{strand} alone"]
-        current = float(
-            edit._VALUE.validate_python(edit._get(edit.scenario_data(scn), path)).expected()
-        )
+        current = float(edit.dist_at(edit.scenario_data(scn), path).expected())
         bounded = path[-1] in ("completion", "reoffend_with")
         step = max(abs(current) * 0.01, 1e-3)
         if bounded and current + step > 1:

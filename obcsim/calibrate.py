@@ -115,7 +115,7 @@ def updates(scn: Scenario, obs: Observed) -> list[Update]:
     data = edit.scenario_data(scn)
 
     def beta_update(path: tuple[str, ...], rows: list[Row], n: int, k: int, what: str) -> None:
-        prior = edit._VALUE.validate_python(edit._get(data, path))
+        prior = edit.dist_at(data, path)
         a, b, how = beta_prior(prior)
         post = Dist(
             dist="beta",
@@ -149,7 +149,7 @@ def updates(scn: Scenario, obs: Observed) -> list[Update]:
             extra = sum(int(r.offences or 0) - r.reoffended for r in rows)
             for g in _targets(scn, strand, sub):
                 path = ("strands", strand, "groups", g, "offences_per_reoffender")
-                prior = edit._VALUE.validate_python(edit._get(data, path))
+                prior = edit.dist_at(data, path)
                 a, b, how = gamma_prior(prior)
                 post = Dist(
                     dist="gamma",
@@ -170,7 +170,7 @@ def calibrated(scn: Scenario, obs: Observed, ups: list[Update]) -> Scenario:
     """The scenario with every posterior in place."""
     data = edit.scenario_data(scn)
     for u in ups:
-        edit._set(data, u.path, u.posterior.to_yaml())
+        edit.put(data, u.path, u.posterior.to_yaml())
     data["name"] = f"{scn.name} (calibrated: {obs.source.rsplit('/', 1)[-1]})"
     return scenario_from_data(data, f"calibrated {scn.name}")
 

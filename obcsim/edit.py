@@ -122,14 +122,21 @@ def editable(scn: Scenario) -> list[Field]:
     return out
 
 
-def _get(data: Any, path: Path) -> Any:
+def get(data: Any, path: Path) -> Any:
+    """The value at `path` in plain scenario data."""
     for key in path:
         data = data[key]
     return data
 
 
-def _set(data: Any, path: Path, value: Any) -> None:
-    _get(data, path[:-1])[path[-1]] = value
+def put(data: Any, path: Path, value: Any) -> None:
+    """Set the value at `path` in plain scenario data."""
+    get(data, path[:-1])[path[-1]] = value
+
+
+def dist_at(data: Any, path: Path) -> Dist:
+    """The uncertain value at `path` in plain scenario data, as a `Dist`."""
+    return _VALUE.validate_python(get(data, path))
 
 
 def scenario_data(scn: Scenario) -> dict[str, Any]:
@@ -158,17 +165,17 @@ def apply(scn: Scenario, edits: Mapping[Path, float | str], source: str = "edits
     for path, new in edits.items():
         field = ".".join(map(str, path))
         try:
-            old = _get(data, path)
+            old = get(data, path)
         except (KeyError, IndexError, TypeError):
             raise InputError(source, field, "no such field in this scenario") from None
         if isinstance(new, str):
-            _set(data, path, new)
+            put(data, path, new)
             continue
         try:
             dist = _VALUE.validate_python(old).with_mean(float(new))
         except (ValidationError, ValueError) as exc:
             raise InputError(source, field, str(exc).splitlines()[0]) from None
-        _set(data, path, dist.to_yaml())
+        put(data, path, dist.to_yaml())
     return scenario_from_data(data, source)
 
 

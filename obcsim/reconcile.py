@@ -17,6 +17,11 @@ from obcsim.money import MEASURE_LABELS, STRAND_LABELS, agency_label, gbp
 from obcsim.published import PROGRAMME_TABLE, STRAND_TABLE
 
 TOLERANCE = 0.5  # published figures are whole pounds
+# (check, measure, first, second): measure = first + second in every row.
+IDENTITIES = (
+    ("impact_identity", "annual_impact", "gross_saving", "operating_cost"),
+    ("year1_identity", "year1_impact", "annual_impact", "setup_cost"),
+)
 
 
 @dataclass(frozen=True)
@@ -78,34 +83,21 @@ def check_rows(tables: pd.DataFrame) -> list[Finding]:
     out: list[Finding] = []
     for _, r in tables.iterrows():
         where = f"In {_title(r.table, r.strand)}, {agency_label(r.agency)}"
-        implied = r.gross_saving + r.operating_cost
-        if _differs(r.annual_impact, implied):
-            out.append(
-                _finding(
-                    "impact_identity",
-                    r,
-                    "annual_impact",
-                    r.annual_impact,
-                    implied,
-                    f"{where}: annual impact should be gross saving plus operating cost "
-                    f"({gbp(r.gross_saving)} + {gbp(r.operating_cost)} = {gbp(implied)}), "
-                    f"but the table shows {gbp(r.annual_impact)}.",
+        for check, measure, first, second in IDENTITIES:
+            implied = r[first] + r[second]
+            if _differs(r[measure], implied):
+                out.append(
+                    _finding(
+                        check,
+                        r,
+                        measure,
+                        r[measure],
+                        implied,
+                        f"{where}: {MEASURE_LABELS[measure]} should be {MEASURE_LABELS[first]} "
+                        f"plus {MEASURE_LABELS[second]} ({gbp(r[first])} + {gbp(r[second])} = "
+                        f"{gbp(implied)}), but the table shows {gbp(r[measure])}.",
+                    )
                 )
-            )
-        implied = r.annual_impact + r.setup_cost
-        if _differs(r.year1_impact, implied):
-            out.append(
-                _finding(
-                    "year1_identity",
-                    r,
-                    "year1_impact",
-                    r.year1_impact,
-                    implied,
-                    f"{where}: year-1 impact should be annual impact plus set-up cost "
-                    f"({gbp(r.annual_impact)} + {gbp(r.setup_cost)} = {gbp(implied)}), "
-                    f"but the table shows {gbp(r.year1_impact)}.",
-                )
-            )
         if r.agency == "total":
             continue
         if r.gross_saving < 0:

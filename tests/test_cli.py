@@ -6,19 +6,12 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import BARNET, run_cli, run_main
+from obcsim.ledger import MEASURES
 from obcsim.published import published_tables
 from obcsim.report import table_sheets
 from obcsim.scenario import STRANDS
 
-KEYS = {
-    "strand",
-    "agency",
-    "gross_saving",
-    "operating_cost",
-    "annual_impact",
-    "setup_cost",
-    "year1_impact",
-}
+KEYS = {"strand", "agency", *MEASURES}
 
 
 @pytest.fixture(scope="module")

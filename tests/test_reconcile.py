@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from obcsim.ledger import MEASURES
 from obcsim.published import published_investment, published_tables
 from obcsim.reconcile import (
     check_investment,
@@ -12,16 +13,7 @@ from obcsim.reconcile import (
     reconcile,
 )
 
-COLS = [
-    "table",
-    "strand",
-    "agency",
-    "gross_saving",
-    "operating_cost",
-    "annual_impact",
-    "setup_cost",
-    "year1_impact",
-]
+COLS = ["table", "strand", "agency", *MEASURES]
 
 
 def row(table, strand, agency, g, op, su):
