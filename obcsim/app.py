@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -138,10 +139,11 @@ def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
 def results(draws: Draws, scn: Scenario, base: Scenario, runs: int, seed: int) -> None:
     summary = draws.summary()
     table = report.board_table(summary, published_tables())
-    downloads = {
-        "csv": table.to_csv(index=False).encode(),
-        "xlsx": report.xlsx_bytes(report.board_sheets(table)),
-        "yaml": edit.to_yaml(scn).encode(),
+    # Made when a button is clicked, not on every redraw (the workbook takes ~0.3 s).
+    downloads: dict[str, Callable[[], bytes]] = {
+        "csv": lambda: table.to_csv(index=False).encode(),
+        "xlsx": lambda: report.xlsx_bytes(report.board_sheets(table)),
+        "yaml": lambda: edit.to_yaml(scn).encode(),
     }
     st.session_state["downloads"] = downloads
     st.session_state["shown_table"] = table

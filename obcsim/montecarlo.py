@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,13 @@ class Draws:
     gross: np.ndarray  # (runs, strands, agencies)
     amounts: np.ndarray  # (runs, cost items)
     stats: np.ndarray  # (runs, strands, flow.STATS)
+    # tables, frame and summary are derived once and kept: the app asks for them on every redraw
+    _derived: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
+
+    def _once(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        if name not in self._derived:
+            self._derived[name] = make()
+        return self._derived[name]
 
     @property
     def runs(self) -> int:
@@ -45,7 +52,10 @@ class Draws:
         return [name for name, _ in self.scenario.costed()]
 
     def tables(self) -> pd.DataFrame:
-        """The OBC's tables with an array over iterations in every cell."""
+        """The OBC's tables with an array over iterations in every cell (do not modify)."""
+        return self._once("tables", self._tables)
+
+    def _tables(self) -> pd.DataFrame:
         agencies = self.scenario.agencies
         gross = {
             s: {a: self.gross[:, i, j] for j, a in enumerate(agencies)}
@@ -55,6 +65,9 @@ class Draws:
 
     def frame(self) -> pd.DataFrame:
         """One row per iteration x strand x agency, the five measures as columns."""
+        return self._once("frame", self._frame)
+
+    def _frame(self) -> pd.DataFrame:
         t = self.tables()
         n = self.runs
         out = pd.DataFrame(
@@ -70,6 +83,9 @@ class Draws:
 
     def summary(self) -> pd.DataFrame:
         """Mean, sd, 5/50/95th percentiles and P(> 0) for every strand, agency and measure."""
+        return self._once("summary", self._summary)
+
+    def _summary(self) -> pd.DataFrame:
         rows = []
         for r in self.tables().itertuples(index=False):
             for m in MEASURES:
@@ -89,10 +105,6 @@ class Draws:
                     }
                 )
         return pd.DataFrame(rows)
-
-    def stats_frame(self) -> pd.DataFrame:
-        """Flow statistics (people, waits, episodes) averaged over iterations, per strand."""
-        return pd.DataFrame(self.stats.mean(axis=0), index=self.strands, columns=list(flow.STATS))
 
 
 def compare(

@@ -202,16 +202,14 @@ def mc_terminal(summary: pd.DataFrame, price_year: str) -> str:
 def board_table(summary: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
     """Monte Carlo results in the OBC's layout: per strand and agency, each measure's mean and
     90% interval, beside the published figure where the OBC published one."""
-    wide = summary.pivot_table(
-        index=["strand", "agency"], columns="measure", values=["mean", "p05", "p95"], sort=False
-    )
     out = summary[["strand", "agency"]].drop_duplicates().reset_index(drop=True)
     keys = list(zip(out.strand, out.agency, strict=True))
+    cells = {(r["strand"], r["agency"], r["measure"]): r for r in summary.to_dict("records")}
     pub = {} if published is None else published.set_index(["strand", "agency"]).to_dict("index")
     for m in MEASURES:
         label = MEASURE_LABELS[m]
         for stat, suffix in (("mean", "mean"), ("p05", "5%"), ("p95", "95%")):
-            out[f"{label} {suffix}"] = [float(wide.loc[k, (stat, m)]) for k in keys]
+            out[f"{label} {suffix}"] = [float(cells[(*k, m)][stat]) for k in keys]
         out[f"{label} published"] = [pub.get(k, {}).get(m, float("nan")) for k in keys]
     return out
 
