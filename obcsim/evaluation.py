@@ -86,6 +86,7 @@ def evaluate(
         for b, a in zip(before, after, strict=True)
     ]
     figures = {
+        "costs": observed_costs(scn, obs),
         "data": {
             "file": obs.source,
             "sha256": obs.sha256,
@@ -101,6 +102,31 @@ def evaluate(
         "case": case,
     }
     return new, figures
+
+
+def observed_costs(scn: Scenario, obs: Observed) -> list[dict[str, Any]]:
+    """Actual costs in the data, annualised by the period's length, beside the scenario's
+    operating cost for the same strand and agency. Reported only: cost items stay as they are."""
+    from obcsim.ledger import item_totals
+
+    planned = item_totals(scn)
+    out = []
+    for r in obs.rows:
+        if not (r.costs and r.period_start and r.period_end):
+            continue
+        years = (r.period_end - r.period_start).days / 365.25
+        for agency, cost in r.costs.items():
+            out.append(
+                {
+                    "strand": r.strand,
+                    "agency": agency,
+                    "row": r.line,
+                    "observed": cost,
+                    "observed_a_year": cost / years,
+                    "scenario_operating": float(planned.get((r.strand, agency, "operating"), 0.0)),
+                }
+            )
+    return out
 
 
 def _bar(lo: float, mean: float, hi: float, top: float) -> str:
@@ -171,6 +197,20 @@ def markdown(f: dict[str, Any]) -> str:
                 f"| {STRAND_LABELS.get(e['strand'], e['strand'])} | {e['group']} | "
                 f"{e['difference_mean']:+.3f} [{e['difference_p05']:+.3f}, "
                 f"{e['difference_p95']:+.3f}]{pub} | {flag} |"
+            )
+    if f["costs"]:
+        out += [
+            "",
+            "## Actual costs (reported, not used to update the scenario)",
+            "",
+            "| strand | agency | row | observed | a year | scenario operating cost |",
+            "|---|---|---|---|---|---|",
+        ]
+        for c in f["costs"]:
+            out.append(
+                f"| {STRAND_LABELS.get(c['strand'], c['strand'])} | "
+                f"{agency_label(c['agency'])} | {c['row']} | {gbp(c['observed'])} | "
+                f"{gbp(c['observed_a_year'])} | {gbp(c['scenario_operating'])} |"
             )
     out += [
         "",

@@ -231,3 +231,12 @@ def test_the_notebook_runs(tmp_path: Path):
         for o in c.get("outputs", [])
     )
     assert "posterior" in outputs and np.isfinite(len(outputs))
+
+
+def test_actual_costs_are_reported(barnet):
+    text = (ROOT / "examples" / "observed_outcomes.csv").read_bytes()
+    _, figures = evaluation.evaluate(barnet, observed.read(text, "obs.csv", barnet), runs=100)
+    njp = next(c for c in figures["costs"] if c["strand"] == "njp")
+    assert njp["observed"] == 45_500 and njp["scenario_operating"] == 42_500
+    assert njp["observed_a_year"] == pytest.approx(45_500 / (364 / 365.25))
+    assert "## Actual costs" in evaluation.markdown(figures)
