@@ -43,3 +43,11 @@ def test_readme_figures(barnet):
         ("iom", "21.14"),
     ]:
         assert f"{expected.avoided_episodes(barnet, name):.4g}" == shown
+
+
+def test_cli_choices_match_the_library():
+    """The CLI lists its choices without importing the heavy modules; they must agree."""
+    from obcsim import cli, funding, montecarlo
+
+    assert cli.ENGINES == montecarlo.ENGINES
+    assert cli.FUNDING == funding.MODELS
