@@ -48,12 +48,7 @@ def expected_case(scn: Scenario, s: Settings) -> Case:
 
 def draws_case(draws: Draws, s: Settings) -> Case:
     scn = draws.scenario
-    agencies = scn.agencies
-    gross = {
-        name: {a: draws.gross[:, i, j] for j, a in enumerate(agencies)}
-        for i, name in enumerate(draws.strands)
-    }
-    y = yearly(scn, s, gross, item_totals(scn, draws.amounts.T))
+    y = yearly(scn, s, draws.gross_by_strand(), item_totals(scn, draws.amounts.T))
     column = STATS.index("avoided_episodes")
     avoided = {name: draws.stats[:, i, column] for i, name in enumerate(draws.strands)}
     return Case(scn, y, np.atleast_1d(_outcomes(scn, s, y, avoided)))

@@ -55,13 +55,17 @@ class Draws:
         """The OBC's tables with an array over iterations in every cell (do not modify)."""
         return self._once("tables", self._tables)
 
-    def _tables(self) -> pd.DataFrame:
+    def gross_by_strand(self) -> dict[str, dict[str, np.ndarray]]:
+        """Gross savings as the ledger takes them: strand -> agency -> array over runs."""
         agencies = self.scenario.agencies
-        gross = {
+        return {
             s: {a: self.gross[:, i, j] for j, a in enumerate(agencies)}
             for i, s in enumerate(self.strands)
         }
-        return build_tables(self.scenario, gross, item_totals(self.scenario, self.amounts.T))
+
+    def _tables(self) -> pd.DataFrame:
+        costs = item_totals(self.scenario, self.amounts.T)
+        return build_tables(self.scenario, self.gross_by_strand(), costs)
 
     def frame(self) -> pd.DataFrame:
         """One row per iteration x strand x agency, the five measures as columns."""
