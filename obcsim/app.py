@@ -18,9 +18,8 @@ import streamlit as st
 from obcsim import charts, edit, evaluation, observed, report
 from obcsim.cli import SHIPPED
 from obcsim.errors import InputError
-from obcsim.fast import check_capacity
 from obcsim.money import STRAND_LABELS
-from obcsim.montecarlo import Draws, compare, run
+from obcsim.montecarlo import Draws, compare, preferred_engine, run
 from obcsim.published import published_tables
 from obcsim.safeyaml import MAX_BYTES
 from obcsim.scenario import Scenario, parse_scenario
@@ -57,11 +56,7 @@ def simulate(scn: Scenario, runs: int, seed: int, label: str) -> Draws:
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
-    try:
-        check_capacity(scn)
-        engine = "fast"
-    except InputError:
-        engine = "flow"  # capacity may bind: only the flow engine has queues
+    engine = preferred_engine(scn)
     bar = st.progress(0.0, text=f"Running {label}: {runs:,} iterations ({engine} engine)")
 
     def advance(done: int, total: int) -> None:

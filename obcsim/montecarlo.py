@@ -111,6 +111,17 @@ class Draws:
         return pd.DataFrame(rows)
 
 
+def preferred_engine(scn: Scenario) -> str:
+    """`fast`, unless the scenario's capacity may bind: then `flow`, which has queues."""
+    from obcsim.errors import InputError
+
+    try:
+        fast.check_capacity(scn)
+    except InputError:
+        return "flow"
+    return "fast"
+
+
 def compare(
     a: Draws, b: Draws, strand: str = "all", measure: str = "annual_impact"
 ) -> pd.DataFrame:

@@ -102,3 +102,13 @@ def test_cli_fast_run(tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr
     assert "engine fast" in result.stdout and (tmp_path / "summary.json").exists()
+
+
+def test_preferred_engine():
+    from obcsim.montecarlo import preferred_engine
+
+    tight = scenario_from_data(
+        one_strand(cohort=300, capacity={"servers": 10, "service_days": 90, "max_wait_days": 30})
+    )
+    assert preferred_engine(tight) == "flow"
+    assert preferred_engine(scenario_from_data(one_strand())) == "fast"
