@@ -137,25 +137,10 @@ def xlsx_bytes(
     return buffer.getvalue()
 
 
-def table_sheets(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The programme table first, then each strand, in the OBC's layout."""
-    order = ["all", *[s for s in frame.strand.unique() if s != "all"]]
-    out = {}
-    for strand in order:
-        block = frame[frame.strand == strand]
-        sheet = pd.DataFrame({"agency": [agency_label(a) for a in block.agency]})
-        for m in MEASURES:
-            sheet[MEASURE_LABELS[m]] = block[m].astype(float).round(2).to_numpy()
-        out[SHEET_TITLES.get(strand, strand)] = sheet
-    return out
-
-
 def write_tables(frame: pd.DataFrame, fmt: str, path: Path) -> None:
-    """Write the tables as csv, md or xlsx."""
-    if fmt == "xlsx":
-        write_xlsx(table_sheets(frame), path)
-        return
-    text = markdown(frame) if fmt == "md" else pd.DataFrame(json_rows(frame)).to_csv(index=False)
+    """Write the tables as csv (every column, to the penny) or md. (The workbook is
+    `finance.workbook`.)"""
+    text = markdown(frame) if fmt == "md" else frame.round(2).to_csv(index=False)
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
