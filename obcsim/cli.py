@@ -150,7 +150,7 @@ def _at_least(low: int) -> Callable[[str], int]:
     return parse
 
 
-def _fraction(name: str, top: float = 1.0) -> Callable[[str], float]:
+def _fraction(top: float = 1.0) -> Callable[[str], float]:
     def parse(text: str) -> float:
         try:
             value = float(text)
@@ -270,12 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--years", type=_at_least(1), help="horizon in years (scenario default: 5)")
     g.add_argument(
         "--discount-rate",
-        type=_fraction("--discount-rate"),
+        type=_fraction(),
         help="a year, e.g. 0.035 (Green Book; lower beyond year 30)",
     )
     g.add_argument(
         "--optimism-bias",
-        type=_fraction("--optimism-bias", 10.0),
+        type=_fraction(10.0),
         help="uplift on costs, e.g. 0.2 for 20%% (default 0)",
     )
     g.add_argument("--funding", choices=FUNDING, help="one funding model (default: all)")

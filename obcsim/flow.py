@@ -145,7 +145,6 @@ def _refer(s: StrandDraw, rng: np.random.Generator) -> tuple[_People, dict[str, 
 
 
 def _episodes(
-    scn: Scenario,
     s: StrandDraw,
     people: _People,
     d: dict[str, np.ndarray],
@@ -206,7 +205,7 @@ def simulate(
     events: list[Event] | None = [] if log else None
     for name, (s, people, d) in strands.items():
         treated = people.takes_part & people.served & people.completes
-        ep = _episodes(scn, s, people, d, treated, rng, float(scn.follow_up_days))
+        ep = _episodes(s, people, d, treated, rng, float(scn.follow_up_days))
         avoided = ep["in_bau"].astype(float) - ep["in_int"].astype(float)
         saving = dict.fromkeys(scn.agencies, 0.0)
         for event, cost in s.unit_cost.items():

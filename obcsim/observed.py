@@ -290,6 +290,8 @@ def synthetic(
 ) -> str:
     """Outcomes CSV drawn from the model's own laws (binomial completion and reoffending, 1 +
     Poisson offences per reoffender) at known rates: data for the walkthrough and the tests."""
+    if strand not in dict(scn.costed()):
+        raise ValueError(f"{strand!r} is not a costed strand of {scn.name!r}")
     rng = np.random.default_rng(seed)
     lines = [",".join(OUTCOMES)]
     for group, p in (("intervention", reoffend_with), ("comparison", reoffend_without)):
