@@ -179,12 +179,11 @@ def results(draws: Draws, scn: Scenario, base: Scenario, runs: int, seed: int) -
             f"--runs {runs} --seed {seed} --engine {draws.engine}"
         )
     with versus:
-        options = [BEFORE_EDITS, *shipped()]
+        files = shipped()
+        options = [BEFORE_EDITS, *files]
         other_name = st.selectbox("Compare with", options, key="compare_with")
         other = (
-            base
-            if other_name == BEFORE_EDITS
-            else parse_scenario(shipped()[other_name], other_name)
+            base if other_name == BEFORE_EDITS else parse_scenario(files[other_name], other_name)
         )
         other_draws = simulate(other, runs, seed, other_name)
         diff = compare(draws, other_draws)

@@ -73,15 +73,9 @@ def years_frame(case: Case) -> pd.DataFrame:
                     "setup_cost": -su,
                     "net": g - op - su,
                     "discount_factor": df,
-                    "discounted_net": df * (g - op - su),
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _stats(x: np.ndarray) -> dict[str, float]:
-    p05, p95 = np.percentile(x, [5, 95])
-    return {"mean": float(x.mean()), "p05": float(p05), "p95": float(p95)}
 
 
 def appraisal_frame(case: Case) -> pd.DataFrame:
@@ -98,8 +92,8 @@ def appraisal_frame(case: Case) -> pd.DataFrame:
                     "pv_benefits": float(benefits[i].mean()),
                     "pv_costs": float(costs[i].mean()),
                     "npv": float(npv[i].mean()),
-                    "npv_p05": _stats(npv[i])["p05"],
-                    "npv_p95": _stats(npv[i])["p95"],
+                    "npv_p05": float(np.percentile(npv[i], 5)),
+                    "npv_p95": float(np.percentile(npv[i], 95)),
                     "p_npv_positive": float((npv[i] > 0).mean()),
                     "bcr": float(np.nanmean(bcr[i])) if np.isfinite(bcr[i]).any() else None,
                     "payback_year": int(np.median(first)) if (first > 0).mean() >= 0.5 else None,
@@ -150,8 +144,8 @@ def funding_frame(case: Case, model: str, priced_on: Case | None = None) -> pd.D
                 "contribution": float(pick(alloc.contribution).mean()),
                 "benefit": float(pick(alloc.benefit).mean()),
                 "net": float(net.mean()),
-                "net_p05": _stats(net)["p05"],
-                "net_p95": _stats(net)["p95"],
+                "net_p05": float(np.percentile(net, 5)),
+                "net_p95": float(np.percentile(net, 95)),
                 "p_worse_off": float((net < 0).mean()),
             }
         )
@@ -188,15 +182,17 @@ def switching_values(scn: Scenario, s: Settings) -> pd.DataFrame:
     programme's and each affected agency's reach zero. Every NPV is linear in each of these
     means, so two evaluations find the value exactly."""
     rows = []
+    data = edit.scenario_data(scn)
+    base = {name: _npvs(scn, s, name) for name, _ in scn.costed()}
     for path in key_assumptions(scn):
         strand = str(path[1])
         names = [*scn.agencies, "programme", f"{strand} alone"]
-        current = float(edit.dist_at(edit.scenario_data(scn), path).expected())
+        current = float(edit.dist_at(data, path).expected())
         bounded = path[-1] in ("completion", "reoffend_with")
         step = max(abs(current) * 0.01, 1e-3)
         if bounded and current + step > 1:
             step = -step
-        npv0 = _npvs(scn, s, strand)
+        npv0 = base[strand]
         npv1 = _npvs(edit.apply(scn, {path: current + step}), s, strand)
         for i, who in enumerate(names):
             slope = (npv1[i] - npv0[i]) / step

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from obcsim import appraisal, cashability
-from obcsim.distributions import Dist
+from obcsim.distributions import PARAMS, Dist
 from obcsim.errors import InputError
 from obcsim.funding import MODELS
 from obcsim.ledger import MEASURES, expected_tables, investment_table
@@ -78,11 +78,7 @@ def assumptions_frame(scn: Scenario) -> pd.DataFrame:
 
     def walk(x: Any, path: tuple[Any, ...]) -> None:
         if isinstance(x, Dist):
-            params = {
-                p: getattr(x, p)
-                for p in ("value", "alpha", "beta", "min", "mode", "max", "mean", "sd")
-                if getattr(x, p) is not None
-            }
+            params = {p: getattr(x, p) for p in PARAMS[x.dist] if getattr(x, p) is not None}
             rows.append(
                 {
                     "field": ".".join(map(str, path)),
@@ -130,8 +126,8 @@ def pack(
     return {
         "tables": tables_with_cash(scn),
         "investment": investment_table(scn),
-        "years": years.drop(columns=["discounted_net"]),
-        "years_discounted": discounted.drop(columns=["discounted_net"]),
+        "years": years,
+        "years_discounted": discounted,
         "appraisal": appraisal.appraisal_frame(case),
         "cashability": appraisal.cashability_frame(case),
         "funding": pd.concat(funding, ignore_index=True),

@@ -73,12 +73,14 @@ def allocate(
     own = years.pv(years.costs)  # (agencies, runs)
     total = own.sum(axis=0, keepdims=True)
     benefit = years.pv(years.gross)
-    is_partner = np.array([[a in partners(scn)] for a in agencies], float)
+    paying = partners(scn)
+    is_partner = np.array([[a in paying] for a in agencies], float)
     published = _shares(own, is_partner / max(is_partner.sum(), 1.0))
+    by_benefit = _shares(np.maximum(benefit, 0.0) * is_partner, published)
     if model == "as_published":
         contribution = own
     elif model == "pro_rata":
-        contribution = total * _shares(np.maximum(benefit, 0.0) * is_partner, published)
+        contribution = total * by_benefit
     elif model == "pooled":
         shares = scn.finance.pooled_shares
         if not shares:
@@ -94,11 +96,7 @@ def allocate(
         if outcomes is None or not expected_outcomes:
             raise InputError("--funding", "", "payment by results needs outcomes to pay for")
         tariff = (1 - pbr.attachment_share) * total.mean() / expected_outcomes
-        results = (
-            tariff
-            * np.asarray(outcomes, float)[None, :]
-            * _shares(np.maximum(benefit, 0.0) * is_partner, published)
-        )
+        results = tariff * np.asarray(outcomes, float)[None, :] * by_benefit
         contribution = attachment + results
         rest = total - contribution.sum(axis=0, keepdims=True)
         contribution[agencies.index(pbr.commissioner)] += rest[0]

@@ -12,6 +12,7 @@ factor 1); the discount rate falls beyond year 30 as in the Green Book's long-te
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from obcsim.ledger import PROGRAMME
 from obcsim.scenario import Scenario
 
 # Green Book: the standard rate for years 0-30, then lower by these steps (3.5% -> 3.0 ...).
-LONG_TERM = ((30, 0.0), (75, 0.005), (125, 0.010), (200, 0.015), (300, 0.020))
+LONG_TERM = ((30, 0.0), (75, 0.005), (125, 0.010), (200, 0.015), (300, 0.020), (math.inf, 0.025))
 ArrayLike = np.ndarray | float
 
 
@@ -55,10 +56,8 @@ class Settings:
 
 def rate(year: int, base: float) -> float:
     """The discount rate applied from `year` to the next (years counted from 0)."""
-    for last, cut in LONG_TERM:
-        if year <= last:
-            return max(base - cut, 0.0)
-    return max(base - 0.025, 0.0)
+    cut = next(cut for last, cut in LONG_TERM if year <= last)
+    return max(base - cut, 0.0)
 
 
 def discount_factors(n: int, base: float) -> np.ndarray:

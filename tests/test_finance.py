@@ -248,3 +248,16 @@ def test_bad_finance_in_the_scenario(tmp_path):
     result = run_cli("tables", str(path))
     assert result.returncode == 2 and "finance.pooled_shares" in result.stderr
     assert "sum to 1" in result.stderr
+
+
+def test_assumptions_sheet_lists_every_parameter(barnet_data):
+    barnet_data["strands"]["njp"]["groups"]["all"]["offences_per_reoffender"] = {
+        "dist": "gamma",
+        "shape": 4,
+        "rate": 8,
+        "loc": 1,
+        "source": "posterior",
+    }
+    frame = finance.assumptions_frame(scenario_from_data(barnet_data)).set_index("field")
+    row = frame.loc["strands.njp.groups.all.offences_per_reoffender"]
+    assert row.parameters == "shape 4, rate 8, loc 1" and row["mean"] == pytest.approx(1.5)
