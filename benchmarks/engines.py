@@ -23,18 +23,19 @@ from pathlib import Path
 
 import numpy as np
 
-from obcsim.flow import STATS
-from obcsim.montecarlo import run
-from obcsim.scenario import load_scenario
+from obcsim.case.load import load_scenario
+from obcsim.model.flow import STATS
+from obcsim.model.montecarlo import run
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ["barnet_obc_2013.yaml", "barnet_evidence_adjusted.yaml"]
 MEMORY = """
 import resource, sys
-from obcsim.montecarlo import run
-from obcsim.scenario import load_scenario
+from obcsim.model.montecarlo import run
+from obcsim.case.load import load_scenario
+from obcsim.accounts import ledger
 draws = run(load_scenario(sys.argv[1]), 100_000, seed=1, engine="fast", workers=1)
-draws.summary()
+ledger.summary(draws)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from obcsim.cli import main
-from obcsim.scenario import Scenario, load_scenario
+from obcsim.case.load import load_scenario
+from obcsim.case.scenario import Scenario
+from obcsim.ui.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 BARNET = ROOT / "scenarios" / "barnet_obc_2013.yaml"
@@ -30,7 +31,7 @@ def barnet_data() -> dict[str, Any]:
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the real `obcsim` entry point in a fresh process (exit codes, stderr, no traceback)."""
     return subprocess.run(
-        [sys.executable, "-m", "obcsim.cli", *args], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "obcsim.ui.cli", *args], capture_output=True, text=True, cwd=ROOT
     )
 
 

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
-from obcsim.money import gbp
-from obcsim.scenario import parse_scenario
+from obcsim.accounts.money import gbp
+from obcsim.case.load import parse_scenario
 
 APP = str(ROOT / "streamlit_app.py")
 

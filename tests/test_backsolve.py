@@ -2,10 +2,10 @@
 
 import pytest
 
-from obcsim.backsolve import backsolve, common_unit, current_value, shortest
-from obcsim.ledger import expected_tables
-from obcsim.published import published_gross
-from obcsim.scenario import scenario_from_data
+from obcsim.accounts.ledger import expected_tables
+from obcsim.case.load import scenario_from_data
+from obcsim.obc.backsolve import backsolve, common_unit, current_value, shortest
+from obcsim.obc.published import published_gross
 
 
 def test_shipped_values_are_what_backsolve_derives(barnet):

@@ -44,7 +44,7 @@ def free_port() -> int:
 def server():
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "obcsim.cli", "app", "--headless", "--port", str(port)],
+        [sys.executable, "-m", "obcsim.ui.cli", "app", "--headless", "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from conftest import BARNET, ROOT, run_cli
-from obcsim import calibrate, evaluation, observed
-from obcsim.distributions import Dist
+from obcsim.case.distributions import Dist
+from obcsim.evidence import calibrate, evaluation, observed
 
 HEADER = "strand,group,period_start,period_end,people,completed,reoffended,offences\n"
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from obcsim.distributions import Dist, NonNegative, Probability, Value
+from obcsim.case.distributions import Dist, NonNegative, Probability, Value
 
 value = TypeAdapter(Value)
 prob = TypeAdapter(Probability)

@@ -3,10 +3,10 @@
 import pytest
 from pydantic import TypeAdapter
 
-from obcsim import edit
-from obcsim.distributions import Value
+from obcsim.case import edit
+from obcsim.case.distributions import Value
+from obcsim.case.load import parse_scenario
 from obcsim.errors import InputError
-from obcsim.scenario import parse_scenario
 
 value = TypeAdapter(Value)
 

@@ -7,10 +7,11 @@ import pytest
 from scipy import stats
 
 from conftest import ROOT, one_strand, run_cli
+from obcsim.accounts import ledger
+from obcsim.accounts.ledger import MEASURES
+from obcsim.case.load import load_scenario, scenario_from_data
 from obcsim.errors import InputError
-from obcsim.ledger import MEASURES
-from obcsim.montecarlo import run
-from obcsim.scenario import load_scenario, scenario_from_data
+from obcsim.model.montecarlo import run
 
 SCENARIOS = ["barnet_obc_2013.yaml", "barnet_evidence_adjusted.yaml"]
 CELLS = ("gross_saving", "annual_impact", "year1_impact")
@@ -23,7 +24,7 @@ def both(request):
 
 
 def test_means_agree_within_4_standard_errors(both):
-    flow, fast = (d.tables().set_index(["strand", "agency"]) for d in both)
+    flow, fast = (ledger.draw_tables(d).set_index(["strand", "agency"]) for d in both)
     for key in flow.index:
         for m in CELLS:
             a, b = np.asarray(flow.loc[key, m]), np.asarray(fast.loc[key, m])
@@ -34,7 +35,9 @@ def test_means_agree_within_4_standard_errors(both):
 def test_total_annual_impact_has_the_same_distribution(both):
     flow, fast = (
         np.asarray(
-            d.tables().set_index(["strand", "agency"]).loc[("all", "total"), "annual_impact"]
+            ledger.draw_tables(d)
+            .set_index(["strand", "agency"])
+            .loc[("all", "total"), "annual_impact"]
         )
         for d in both
     )
@@ -54,11 +57,13 @@ def test_fast_draws_each_cost_item(barnet_data):
     item["amount"] = {"dist": "pert", "min": 60000, "mode": 75000, "max": 90000}
     draws = run(scenario_from_data(barnet_data), 4000, seed=1, engine="fast", workers=1)
     operating = (
-        draws.tables().set_index(["strand", "agency"]).loc[("coaches", "council"), "operating_cost"]
+        ledger.draw_tables(draws)
+        .set_index(["strand", "agency"])
+        .loc[("coaches", "council"), "operating_cost"]
     )
     assert np.std(operating) > 1000 and abs(np.mean(operating) + 75000) < 500
     for m in MEASURES:
-        assert np.all(np.isfinite(np.asarray(draws.tables()[m].iloc[0])))
+        assert np.all(np.isfinite(np.asarray(ledger.draw_tables(draws)[m].iloc[0])))
 
 
 def test_fast_refuses_capacity_that_may_bind():
@@ -105,7 +110,7 @@ def test_cli_fast_run(tmp_path: Path):
 
 
 def test_preferred_engine():
-    from obcsim.montecarlo import preferred_engine
+    from obcsim.model.montecarlo import preferred_engine
 
     tight = scenario_from_data(
         one_strand(cohort=300, capacity={"servers": 10, "service_days": 90, "max_wait_days": 30})

@@ -3,10 +3,16 @@
 import pandas as pd
 import pytest
 
-from obcsim import expected
-from obcsim.ledger import MEASURES, build_tables, expected_tables, investment_table, item_totals
-from obcsim.published import published_investment, published_tables
-from obcsim.scenario import scenario_from_data
+from obcsim.accounts.ledger import (
+    MEASURES,
+    build_tables,
+    expected_tables,
+    investment_table,
+    item_totals,
+)
+from obcsim.case.load import scenario_from_data
+from obcsim.model import expected
+from obcsim.obc.published import published_investment, published_tables
 
 REPRODUCED = ("gross_saving", "operating_cost", "annual_impact")
 

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, run_cli
-from obcsim.ledger import MEASURES, expected_tables
-from obcsim.montecarlo import run
-from obcsim.scenario import STRANDS, load_scenario
+from obcsim.accounts import ledger
+from obcsim.accounts.ledger import MEASURES, expected_tables
+from obcsim.case.load import load_scenario
+from obcsim.case.scenario import STRANDS
+from obcsim.model.montecarlo import run
 
 SCENARIOS = ["barnet_obc_2013.yaml", "barnet_evidence_adjusted.yaml"]
 
@@ -25,7 +27,7 @@ def draws(request):
 def test_means_converge_to_the_tables(draws):
     """Every cell of every table: the Monte Carlo mean is within 3 standard errors of the
     closed form (cells with no uncertainty are equal)."""
-    summary = draws.summary().set_index(["strand", "agency", "measure"])
+    summary = ledger.summary(draws).set_index(["strand", "agency", "measure"])
     tables = expected_tables(draws.scenario)
     for r in tables.itertuples():
         for m in MEASURES:
@@ -35,11 +37,11 @@ def test_means_converge_to_the_tables(draws):
 
 
 def test_summary_shape(draws):
-    s = draws.summary()
+    s = ledger.summary(draws)
     assert len(s) == (len(STRANDS) + 1) * 7 * 5
     assert (s.p05 <= s.p50).all() and (s.p50 <= s.p95).all()
     assert s.p_positive.between(0, 1).all()
-    frame = draws.frame()
+    frame = ledger.draw_frame(draws)
     assert len(frame) == draws.runs * 35
 
 
@@ -48,7 +50,7 @@ def test_same_seed_same_figures_for_any_workers(barnet):
     two = run(barnet, 30, seed=9, workers=2)
     np.testing.assert_array_equal(one.gross, two.gross)
     np.testing.assert_array_equal(one.amounts, two.amounts)
-    pd.testing.assert_frame_equal(one.summary(), two.summary())
+    pd.testing.assert_frame_equal(ledger.summary(one), ledger.summary(two))
     other = run(barnet, 30, seed=10, workers=1)
     assert not np.array_equal(one.gross, other.gross)
 
@@ -57,7 +59,7 @@ def test_parameter_uncertainty_is_drawn_once_per_iteration(barnet):
     """The distributions widen the spread beyond the people-level noise alone."""
     import yaml
 
-    from obcsim.scenario import scenario_from_data
+    from obcsim.case.load import scenario_from_data
 
     data = yaml.safe_load((ROOT / "scenarios" / "barnet_obc_2013.yaml").read_text())
     iom = data["strands"]["iom"]["groups"]

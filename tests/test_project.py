@@ -3,11 +3,11 @@
 import re
 
 from conftest import ROOT
-from obcsim import expected
-from obcsim.cli import shipped_scenario
-from obcsim.ledger import expected_tables
-from obcsim.published import published_investment, published_tables
-from obcsim.reconcile import reconcile
+from obcsim.accounts.ledger import expected_tables
+from obcsim.case.shipped import shipped_scenario
+from obcsim.model import expected
+from obcsim.obc.published import published_investment, published_tables
+from obcsim.obc.reconcile import reconcile
 
 README = (ROOT / "README.md").read_text()
 
@@ -47,7 +47,9 @@ def test_readme_figures(barnet):
 
 def test_cli_choices_match_the_library():
     """The CLI lists its choices without importing the heavy modules; they must agree."""
-    from obcsim import cli, funding, montecarlo
+    from obcsim.accounts import funding
+    from obcsim.model import montecarlo
+    from obcsim.ui import cli
 
     assert cli.ENGINES == montecarlo.ENGINES
     assert cli.FUNDING == funding.MODELS

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from obcsim.ledger import MEASURES
-from obcsim.published import published_investment, published_tables
-from obcsim.reconcile import (
+from obcsim.accounts.ledger import MEASURES
+from obcsim.obc.published import published_investment, published_tables
+from obcsim.obc.reconcile import (
     check_investment,
     check_rows,
     check_scenario,
@@ -144,7 +144,7 @@ def test_scenario_comparison_flags_differences():
 
 
 def test_the_obc_itself(barnet):
-    from obcsim.ledger import expected_tables
+    from obcsim.accounts.ledger import expected_tables
 
     found = reconcile(
         published_tables(), published_investment(), expected_tables(barnet), barnet.name

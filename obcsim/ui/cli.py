@@ -8,14 +8,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import NoReturn
 
+from obcsim.accounts import ledger
+from obcsim.case.load import load_scenario
+from obcsim.case.scenario import Scenario
+from obcsim.case.shipped import SHIPPED, shipped_scenario
 from obcsim.errors import InputError
-from obcsim.scenario import Scenario, load_scenario
 
-SHIPPED = "barnet_obc_2013.yaml"
 ENGINES = ("flow", "fast")
 FUNDING = ("as_published", "pro_rata", "pooled", "pbr")
 FORMATS = ("csv", "md", "xlsx")
@@ -26,11 +27,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def shipped_scenario(name: str = SHIPPED) -> Path:
-    """Path of a scenario shipped with the package."""
-    return Path(str(resources.files("obcsim.scenarios").joinpath(name)))
 
 
 def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
@@ -52,13 +48,15 @@ def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
-    from obcsim import finance, report
-    from obcsim.ledger import expected_tables
-    from obcsim.years import Settings
+    from obcsim.accounts import appraisal
+    from obcsim.accounts.ledger import expected_annual, tables
+    from obcsim.accounts.years import Settings
+    from obcsim.outputs import finance, report
 
     fmt, path = _out_path(args)
     scn = load_scenario(args.scenario)
-    frame = expected_tables(scn)
+    annual = expected_annual(scn)
+    frame = tables(scn, annual)
     multi_year = any(
         v is not None
         for v in (args.years, args.discount_rate, args.optimism_bias, args.funding, args.runs)
@@ -77,10 +75,12 @@ def cmd_tables(args: argparse.Namespace) -> int:
     models = finance.check_model(scn, args.funding)
     draws = None
     if args.runs is not None:
-        from obcsim.montecarlo import run
+        from obcsim.model.montecarlo import run
 
         draws = run(scn, args.runs, args.seed, "fast")
-    frames = finance.pack(scn, settings, models, draws)
+    expected = appraisal.case_of(scn, settings, annual)
+    drawn = None if draws is None else appraisal.draws_case(draws, settings)
+    frames = finance.pack(expected, models, drawn)
     if path is not None and fmt is not None:
         if fmt == "xlsx":
             report.write_xlsx(finance.workbook(frames), path, finance.is_money)
@@ -97,10 +97,10 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from obcsim import report
-    from obcsim.ledger import expected_tables
-    from obcsim.published import published_investment, published_tables
-    from obcsim.reconcile import reconcile
+    from obcsim.accounts.ledger import expected_tables
+    from obcsim.obc.published import published_investment, published_tables
+    from obcsim.obc.reconcile import reconcile
+    from obcsim.outputs import report
 
     scn: Scenario = load_scenario(args.scenario or shipped_scenario())
     findings = reconcile(published_tables(), published_investment(), expected_tables(scn), scn.name)
@@ -114,8 +114,8 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def cmd_backsolve(args: argparse.Namespace) -> int:
-    from obcsim import report
-    from obcsim.backsolve import backsolve, current_value
+    from obcsim.obc.backsolve import backsolve, current_value
+    from obcsim.outputs import report
 
     scn = load_scenario(args.scenario)
     derived = backsolve(scn)
@@ -166,8 +166,8 @@ def _fraction(top: float = 1.0) -> Callable[[str], float]:
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from obcsim import report
-    from obcsim.montecarlo import run
+    from obcsim.model.montecarlo import run
+    from obcsim.outputs import report
 
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and not out.is_dir():
@@ -182,13 +182,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.workers,
             progress=lambda done, _: bar.update(done - bar.n),
         )
-    summary = draws.summary()
+    summary = ledger.summary(draws)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         with report.atomic_path(out / "summary.json") as tmp:
             tmp.write_text(report.dumps(summary.to_dict("records")) + "\n")
         with report.atomic_path(out / "draws.csv") as tmp:
-            draws.frame().to_csv(tmp, index=False, float_format="%.2f")
+            ledger.draw_frame(draws).to_csv(tmp, index=False, float_format="%.2f")
         print(f"wrote {out / 'summary.json'} and {out / 'draws.csv'}", file=sys.stderr)
     print(f"{scn.name}: {draws.runs} runs, seed {args.seed}, engine {args.engine}\n")
     print(report.mc_terminal(summary, scn.price_year), end="")
@@ -196,8 +196,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from obcsim import evaluation, observed, report
-    from obcsim.edit import to_yaml
+    from obcsim.case.edit import to_yaml
+    from obcsim.evidence import evaluation, observed
+    from obcsim.outputs import report
 
     out = Path(args.out)
     report_path = Path(args.report) if args.report else None

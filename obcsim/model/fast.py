@@ -27,9 +27,9 @@ import math
 
 import numpy as np
 
+from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
-from obcsim.params import ScenarioDraw, StrandDraw
-from obcsim.scenario import Scenario
+from obcsim.model.params import ScenarioDraw, StrandDraw
 
 CHUNK = 5_000  # iterations per random stream: fixed, so results never depend on workers
 

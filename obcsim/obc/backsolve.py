@@ -20,9 +20,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from obcsim import expected
-from obcsim.published import published_gross, published_tables
-from obcsim.scenario import EVENTS, Scenario, event_counts
+from obcsim.case.scenario import EVENTS, Scenario, event_counts
+from obcsim.model import expected
+from obcsim.obc.published import published_gross, published_tables
 
 HEARING_EVENTS = ("cps_hearing", "court_hearing")
 TOLERANCE = 0.005  # the reproduced saving must be within half a penny

@@ -15,9 +15,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from obcsim.distributions import Dist, Value
+from obcsim.case.distributions import Dist, Value
+from obcsim.case.load import scenario_from_data
+from obcsim.case.scenario import EVENTS, Scenario
 from obcsim.errors import InputError
-from obcsim.scenario import EVENTS, Scenario, scenario_from_data
 
 Path = tuple[str | int, ...]
 _VALUE: TypeAdapter[Dist] = TypeAdapter(Value)

@@ -14,16 +14,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from obcsim import appraisal, cashability
-from obcsim.distributions import PARAMS, Dist
+from obcsim.accounts import appraisal, cashability, ledger
+from obcsim.accounts.funding import MODELS
+from obcsim.accounts.ledger import MEASURES
+from obcsim.accounts.money import agency_label, gbp
+from obcsim.accounts.years import Settings
+from obcsim.case.distributions import PARAMS, Dist
+from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
-from obcsim.funding import MODELS
-from obcsim.ledger import MEASURES, expected_tables, investment_table
-from obcsim.montecarlo import Draws
-from obcsim.published import published_investment, published_tables
-from obcsim.reconcile import reconcile
-from obcsim.scenario import Scenario
-from obcsim.years import Settings
+from obcsim.obc.published import published_investment, published_tables
+from obcsim.obc.reconcile import reconcile
+from obcsim.outputs.report import SHEET_TITLES
 
 SHEETS = {
     "tables": "OBC tables (year 1)",
@@ -53,10 +54,9 @@ NOT_MONEY = {
 }
 
 
-def tables_with_cash(scn: Scenario) -> pd.DataFrame:
-    """The year-1 tables with gross saving split into cashable and non-cashable: each agency's
-    programme saving goes through its rule, and each strand gets its pro-rata part."""
-    t = expected_tables(scn)
+def tables_with_cash(scn: Scenario, t: pd.DataFrame) -> pd.DataFrame:
+    """The year-1 tables `t` with gross saving split into cashable and non-cashable: each
+    agency's programme saving goes through its rule, and each strand gets its pro-rata part."""
     programme = t[(t.strand == "all") & (t.agency != "total")]
     fraction = {}
     for agency, saving in zip(programme.agency, programme.gross_saving, strict=True):
@@ -103,14 +103,15 @@ def assumptions_frame(scn: Scenario) -> pd.DataFrame:
 
 
 def pack(
-    scn: Scenario, settings: Settings, models: tuple[str, ...] = MODELS, draws: Draws | None = None
+    expected: appraisal.Case, models: tuple[str, ...] = MODELS, draws: appraisal.Case | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Every frame of the finance pack, keyed as in `SHEETS`. With Monte Carlo `draws`, the
-    appraisal, cashability and funding are means over the draws with intervals and the
-    probability of ending up worse off; the tables and years are the expected case."""
-    expected_case = appraisal.expected_case(scn, settings)
-    case = expected_case if draws is None else appraisal.draws_case(draws, settings)
-    years = appraisal.years_frame(expected_case)
+    """Every frame of the finance pack, keyed as in `SHEETS`, from the expected case (computed
+    once by the caller). With a case of Monte Carlo `draws`, the appraisal, cashability and
+    funding are means over the draws with intervals and the probability of ending up worse off;
+    the tables and years are the expected case."""
+    scn = expected.scenario
+    case = expected if draws is None else draws
+    years = appraisal.years_frame(expected)
     discounted = years.assign(
         **{
             c: years[c] * years.discount_factor
@@ -121,17 +122,18 @@ def pack(
     for model in models:
         if model == "pooled" and not scn.finance.pooled_shares and len(models) > 1:
             continue  # pooled needs shares; asked for alone it says so
-        funding.append(appraisal.funding_frame(case, model, priced_on=expected_case))
-    findings = reconcile(published_tables(), published_investment(), expected_tables(scn), scn.name)
+        funding.append(appraisal.funding_frame(case, model, priced_on=expected))
+    year1 = ledger.tables(scn, expected.annual)
+    findings = reconcile(published_tables(), published_investment(), year1, scn.name)
     return {
-        "tables": tables_with_cash(scn),
-        "investment": investment_table(scn),
+        "tables": tables_with_cash(scn, year1),
+        "investment": ledger.investment_table(scn),
         "years": years,
         "years_discounted": discounted,
         "appraisal": appraisal.appraisal_frame(case),
         "cashability": appraisal.cashability_frame(case),
         "funding": pd.concat(funding, ignore_index=True),
-        "switching_values": appraisal.switching_values(scn, settings),
+        "switching_values": appraisal.switching_values(expected),
         "assumptions": assumptions_frame(scn),
         "reconciliation": pd.DataFrame([f.as_dict() for f in findings]),
     }
@@ -154,9 +156,6 @@ def is_money(sheet: str, column: str) -> bool:
 def workbook(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The pack as workbook sheets with readable headers: the OBC's tables first (Table 1, then
     each strand, agencies by name), then the rest under their sheet names."""
-    from obcsim.money import agency_label
-    from obcsim.report import SHEET_TITLES
-
     t = frames["tables"]
     order = ["all", *[s for s in t.strand.unique() if s != "all"]]
     sheets = {}
@@ -213,7 +212,6 @@ def _number(v: Any) -> str:
 
 def terminal(frames: dict[str, pd.DataFrame], s: Settings) -> str:
     """The pack's headline frames for a terminal."""
-    from obcsim.money import agency_label, gbp
 
     def show(frame: pd.DataFrame, sheet: str) -> str:
         out = frame.copy()

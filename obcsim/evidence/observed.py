@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
+from obcsim.case.safeyaml import MAX_BYTES
+from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
-from obcsim.safeyaml import MAX_BYTES
-from obcsim.scenario import Scenario
 
 OUTCOMES = (
     "strand",

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from obcsim import calibrate
-from obcsim.money import STRAND_LABELS, agency_label, gbp
-from obcsim.montecarlo import run
-from obcsim.observed import Observed
-from obcsim.scenario import Scenario
+from obcsim.accounts import ledger
+from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp
+from obcsim.case.scenario import Scenario
+from obcsim.evidence import calibrate
+from obcsim.evidence.observed import Observed
+from obcsim.model.montecarlo import run
 
 WIDTH = 40
 
@@ -23,7 +24,7 @@ def _interval(d: Any) -> tuple[float, float]:
 
 
 def _case(scn: Scenario, runs: int, seed: int) -> list[dict[str, Any]]:
-    summary = run(scn, runs, seed, "fast", workers=1).summary()
+    summary = ledger.summary(run(scn, runs, seed, "fast", workers=1))
     rows = summary[(summary.strand == "all") & (summary.measure == "annual_impact")]
     return [
         {
@@ -107,9 +108,8 @@ def evaluate(
 def observed_costs(scn: Scenario, obs: Observed) -> list[dict[str, Any]]:
     """Actual costs in the data, annualised by the period's length, beside the scenario's
     operating cost for the same strand and agency. Reported only: cost items stay as they are."""
-    from obcsim.ledger import item_totals
 
-    planned = item_totals(scn)
+    planned = ledger.item_totals(scn)
     out = []
     for r in obs.rows:
         if not (r.costs and r.period_start and r.period_end):

@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from obcsim.ledger import MEASURES
-from obcsim.money import MEASURE_LABELS, STRAND_LABELS, agency_label, gbp
+from obcsim.accounts.ledger import MEASURES
+from obcsim.accounts.money import MEASURE_LABELS, STRAND_LABELS, agency_label, gbp
 
 GBP_FORMAT = '"£"#,##0;("£"#,##0);"£"0'
 SHEET_TITLES = {
@@ -230,7 +230,7 @@ def headline(summary: pd.DataFrame, strand: str = "all") -> dict[str, str]:
 
 
 def compare_display(diff: pd.DataFrame) -> pd.DataFrame:
-    """`montecarlo.compare` for people: money as text, the probability as a percentage."""
+    """`ledger.compare` for people: money as text, the probability as a percentage."""
     return pd.DataFrame(
         {
             "agency": ["Programme" if a == "total" else agency_label(a) for a in diff.agency],

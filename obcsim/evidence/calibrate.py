@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from obcsim import edit
-from obcsim.distributions import Dist
-from obcsim.observed import Observed, Row
-from obcsim.scenario import Scenario, scenario_from_data
+from obcsim.case import edit
+from obcsim.case.distributions import Dist
+from obcsim.case.load import scenario_from_data
+from obcsim.case.scenario import Scenario
+from obcsim.evidence.observed import Observed, Row
 
 WEAK = 2.0  # a fixed prior counts as this many observations
 

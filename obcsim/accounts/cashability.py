@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from obcsim.scenario import Cashability, Scenario
+from obcsim.case.scenario import Cashability, Scenario
 
 
 def cashable(rule: Cashability, saving: np.ndarray) -> np.ndarray:

@@ -13,45 +13,54 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from obcsim import cashability, edit, expected, funding
-from obcsim.flow import STATS
-from obcsim.ledger import item_totals
-from obcsim.montecarlo import Draws
-from obcsim.scenario import Scenario
-from obcsim.years import Settings, Years, profiles, yearly
+from obcsim.accounts import cashability, funding
+from obcsim.accounts.ledger import Annual, draws_annual, expected_annual
+from obcsim.accounts.years import Settings, Years, profiles, yearly
+from obcsim.case import edit
+from obcsim.case.scenario import PROGRAMME, Scenario
+from obcsim.model.montecarlo import Draws
 
 
 @dataclass(frozen=True)
 class Case:
-    """One case over the horizon: its years and its avoided episodes (present-valued)."""
+    """One case over the horizon, computed once and handed to every view: its year's inputs
+    (`annual`), each strand's own flows (`by_strand`: its savings and its own costs; key `all`
+    holds programme-level costs), their sum (`years`) and the avoided episodes, present-valued
+    (`outcomes`, per run)."""
 
     scenario: Scenario
+    settings: Settings
+    annual: Annual
+    by_strand: dict[str, Years]
     years: Years
     outcomes: np.ndarray  # (runs,)
 
 
-def _outcomes(
-    scn: Scenario, s: Settings, years: Years, per_strand: dict[str, np.ndarray]
-) -> np.ndarray:
+def case_of(scn: Scenario, s: Settings, annual: Annual) -> Case:
+    """The case over the horizon from one year's inputs."""
     prof = profiles(scn, s)
-    total = np.zeros(1)
-    for name, v in per_strand.items():
-        total = total + (years.factors @ prof[name].activity) * np.asarray(v, float)
-    return total
+    by_strand = {}
+    for name in [*annual.gross, PROGRAMME]:
+        gross = {name: annual.gross[name]} if name in annual.gross else {}
+        costs = {k: v for k, v in annual.costs.items() if k[0] == name}
+        by_strand[name] = yearly(scn, s, gross, costs, prof)
+    total = by_strand[PROGRAMME]
+    for name in annual.gross:
+        total = total + by_strand[name]
+    outcomes = np.zeros(1)
+    for name, v in annual.avoided.items():
+        outcomes = outcomes + (total.factors @ prof[name].activity) * np.asarray(v, float)
+    return Case(scn, s, annual, by_strand, total, np.atleast_1d(outcomes))
 
 
 def expected_case(scn: Scenario, s: Settings) -> Case:
-    y = yearly(scn, s, expected.gross_savings(scn), item_totals(scn))
-    avoided = {name: np.array([expected.avoided_episodes(scn, name)]) for name, _ in scn.costed()}
-    return Case(scn, y, np.atleast_1d(_outcomes(scn, s, y, avoided)))
+    """The expected case: the closed form's year over the horizon."""
+    return case_of(scn, s, expected_annual(scn))
 
 
 def draws_case(draws: Draws, s: Settings) -> Case:
-    scn = draws.scenario
-    y = yearly(scn, s, draws.gross_by_strand(), item_totals(scn, draws.amounts.T))
-    column = STATS.index("avoided_episodes")
-    avoided = {name: draws.stats[:, i, column] for i, name in enumerate(draws.strands)}
-    return Case(scn, y, np.atleast_1d(_outcomes(scn, s, y, avoided)))
+    """Every Monte Carlo iteration over the horizon."""
+    return case_of(draws.scenario, s, draws_annual(draws))
 
 
 def years_frame(case: Case) -> pd.DataFrame:
@@ -167,23 +176,20 @@ def key_assumptions(scn: Scenario) -> list[edit.Path]:
     return out
 
 
-def _npvs(scn: Scenario, s: Settings, strand: str) -> np.ndarray:
+def _npvs(case: Case, strand: str) -> np.ndarray:
     """NPVs of each agency, the programme, and `strand` alone (its savings less its costs)."""
-    gross, costs = expected.gross_savings(scn), item_totals(scn)
-    y = yearly(scn, s, gross, costs)
-    alone = yearly(
-        scn, s, {strand: gross[strand]}, {k: v for k, v in costs.items() if k[0] == strand}
-    )
-    return np.concatenate([y.npv()[:, 0], y.programme().npv()[:, 0], alone.programme().npv()[:, 0]])
+    y = case.years
+    alone = case.by_strand[strand].programme()
+    return np.concatenate([y.npv()[:, 0], y.programme().npv()[:, 0], alone.npv()[:, 0]])
 
 
-def switching_values(scn: Scenario, s: Settings) -> pd.DataFrame:
+def switching_values(case: Case) -> pd.DataFrame:
     """For each key assumption of each strand: the value at which the strand's own NPV, the
     programme's and each affected agency's reach zero. Every NPV is linear in each of these
     means, so two evaluations find the value exactly."""
+    scn, s = case.scenario, case.settings
     rows = []
     data = edit.scenario_data(scn)
-    base = {name: _npvs(scn, s, name) for name, _ in scn.costed()}
     for path in key_assumptions(scn):
         strand = str(path[1])
         names = [*scn.agencies, "programme", f"{strand} alone"]
@@ -192,8 +198,8 @@ def switching_values(scn: Scenario, s: Settings) -> pd.DataFrame:
         step = max(abs(current) * 0.01, 1e-3)
         if bounded and current + step > 1:
             step = -step
-        npv0 = base[strand]
-        npv1 = _npvs(edit.apply(scn, {path: current + step}), s, strand)
+        npv0 = _npvs(case, strand)
+        npv1 = _npvs(expected_case(edit.apply(scn, {path: current + step}), s), strand)
         for i, who in enumerate(names):
             slope = (npv1[i] - npv0[i]) / step
             if abs(slope) < 1e-9 * max(1.0, abs(npv0[i])):

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from obcsim.accounts.years import Years
+from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
-from obcsim.scenario import Scenario
-from obcsim.years import Years
 
 MODELS = ("as_published", "pro_rata", "pooled", "pbr")
 
@@ -42,9 +42,7 @@ def partners(scn: Scenario) -> tuple[str, ...]:
     """The agencies that may pay: `finance.partners`, else those the scenario puts costs on."""
     if scn.finance.partners:
         return scn.finance.partners
-    from obcsim.ledger import cost_items
-
-    paying = {item.agency for _, item in cost_items(scn)}
+    paying = {item.agency for _, item in scn.cost_items()}
     return tuple(a for a in scn.agencies if a in paying)
 
 

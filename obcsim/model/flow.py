@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from obcsim.params import ScenarioDraw, StrandDraw
-from obcsim.scenario import Scenario
+from obcsim.case.scenario import Scenario
+from obcsim.model.params import ScenarioDraw, StrandDraw
 
 REFERRAL_DAYS = 365.0  # referrals arrive over each strand's first year
 # What the pathway's steps are called in the event log: (starts, completes, does not complete).

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from obcsim import fast, flow, params
-from obcsim.ledger import MEASURES, build_tables, cost_items, item_totals
-from obcsim.scenario import Scenario
+from obcsim.case.scenario import Scenario
+from obcsim.errors import InputError
+from obcsim.model import fast, flow, params
 
 ENGINES = ("flow", "fast")
 Progress = Callable[[int, int], None]
@@ -27,7 +26,8 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Draws:
-    """Per-iteration results, in iteration order."""
+    """Per-iteration results, in iteration order. The ledger turns them into the OBC's tables
+    (`accounts.ledger.draw_tables`); what it derives is kept in `memo`."""
 
     scenario: Scenario
     seed: int
@@ -35,10 +35,11 @@ class Draws:
     gross: np.ndarray  # (runs, strands, agencies)
     amounts: np.ndarray  # (runs, cost items)
     stats: np.ndarray  # (runs, strands, flow.STATS)
-    # tables, frame and summary are derived once and kept: the app asks for them on every redraw
-    _derived: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
+    _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def _once(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    def memo(self, name: str, make: Callable[[], Any]) -> Any:
+        """`make()` once per name: views of the draws (tables, summary) are derived once and
+        kept, since the app asks for them on every redraw."""
         if name not in self._derived:
             self._derived[name] = make()
         return self._derived[name]
@@ -51,10 +52,6 @@ class Draws:
     def strands(self) -> list[str]:
         return [name for name, _ in self.scenario.costed()]
 
-    def tables(self) -> pd.DataFrame:
-        """The OBC's tables with an array over iterations in every cell (do not modify)."""
-        return self._once("tables", self._tables)
-
     def gross_by_strand(self) -> dict[str, dict[str, np.ndarray]]:
         """Gross savings as the ledger takes them: strand -> agency -> array over runs."""
         agencies = self.scenario.agencies
@@ -63,91 +60,19 @@ class Draws:
             for i, s in enumerate(self.strands)
         }
 
-    def _tables(self) -> pd.DataFrame:
-        costs = item_totals(self.scenario, self.amounts.T)
-        return build_tables(self.scenario, self.gross_by_strand(), costs)
-
-    def frame(self) -> pd.DataFrame:
-        """One row per iteration x strand x agency, the five measures as columns."""
-        return self._once("frame", self._frame)
-
-    def _frame(self) -> pd.DataFrame:
-        t = self.tables()
-        n = self.runs
-        out = pd.DataFrame(
-            {
-                "iteration": np.tile(np.arange(n), len(t)),
-                "strand": np.repeat(t.strand.to_numpy(), n),
-                "agency": np.repeat(t.agency.to_numpy(), n),
-            }
-        )
-        for m in MEASURES:
-            out[m] = np.concatenate(t[m].to_list())
-        return out
-
-    def summary(self) -> pd.DataFrame:
-        """Mean, sd, 5/50/95th percentiles and P(> 0) for every strand, agency and measure."""
-        return self._once("summary", self._summary)
-
-    def _summary(self) -> pd.DataFrame:
-        rows = []
-        for r in self.tables().itertuples(index=False):
-            for m in MEASURES:
-                x = np.asarray(getattr(r, m), float)
-                p05, p50, p95 = np.percentile(x, [5, 50, 95])
-                rows.append(
-                    {
-                        "strand": r.strand,
-                        "agency": r.agency,
-                        "measure": m,
-                        "mean": float(x.mean()),
-                        "sd": float(x.std(ddof=1)) if len(x) > 1 else 0.0,
-                        "p05": float(p05),
-                        "p50": float(p50),
-                        "p95": float(p95),
-                        "p_positive": float((x > 0).mean()),
-                    }
-                )
-        return pd.DataFrame(rows)
+    def avoided_by_strand(self) -> dict[str, np.ndarray]:
+        """Avoided criminal-justice episodes: strand -> array over runs."""
+        column = flow.STATS.index("avoided_episodes")
+        return {s: self.stats[:, i, column] for i, s in enumerate(self.strands)}
 
 
 def preferred_engine(scn: Scenario) -> str:
     """`fast`, unless the scenario's capacity may bind: then `flow`, which has queues."""
-    from obcsim.errors import InputError
-
     try:
         fast.check_capacity(scn)
     except InputError:
         return "flow"
     return "fast"
-
-
-def compare(
-    a: Draws, b: Draws, strand: str = "all", measure: str = "annual_impact"
-) -> pd.DataFrame:
-    """Per agency: `a` against `b`, iteration by iteration (run both with the same seed and runs
-    so that the difference is paired): means, mean difference, its 90% interval, P(a > b)."""
-    if a.runs != b.runs:
-        raise ValueError("compare runs of the same length (and seed)")
-    ta, tb = (d.tables().set_index(["strand", "agency"]) for d in (a, b))
-    rows = []
-    for agency in [*a.scenario.agencies, "total"]:
-        x = np.asarray(ta.loc[(strand, agency), measure], float)
-        y = np.asarray(tb.loc[(strand, agency), measure], float)
-        d = x - y
-        p05, p95 = np.percentile(d, [5, 95])
-        rows.append(
-            {
-                "agency": agency,
-                "mean_a": x.mean(),
-                "mean_b": y.mean(),
-                "difference": d.mean(),
-                "p05": p05,
-                "p95": p95,
-                "p_a_better": float((d > 0).mean()),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def _flow_task(scn: Scenario, seeds: list[np.random.SeedSequence]) -> tuple[np.ndarray, ...]:
@@ -160,7 +85,7 @@ def _flow_task(scn: Scenario, seeds: list[np.random.SeedSequence]) -> tuple[np.n
         gross.append([[result.gross[s][a] for a in scn.agencies] for s in result.gross])
         amounts.append([a[0] for a in draw.cost_amounts])
         stats.append([[result.stats[s][k] for k in flow.STATS] for s in result.stats])
-    n_items = len(cost_items(scn))
+    n_items = len(scn.cost_items())
     return (
         np.array(gross, float),
         np.array(amounts, float).reshape(len(seeds), n_items),

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from obcsim.ledger import PROGRAMME
-from obcsim.scenario import Scenario
+from obcsim.case.scenario import PROGRAMME, Scenario
 
 # Green Book: the standard rate for years 0-30, then lower by these steps (3.5% -> 3.0 ...).
 LONG_TERM = ((30, 0.0), (75, 0.005), (125, 0.010), (200, 0.015), (300, 0.020), (math.inf, 0.025))
@@ -152,6 +151,17 @@ class Years:
         first = cumulative.argmax(axis=1) + 1
         return np.where(cumulative.any(axis=1), first, 0)
 
+    def __add__(self, other: Years) -> Years:
+        """Two sets of flows over the same agencies and horizon, added (runs broadcast)."""
+        return Years(
+            self.agencies,
+            self.settings,
+            self.gross + other.gross,
+            self.operating + other.operating,
+            self.setup + other.setup,
+            self.factors,
+        )
+
     def programme(self) -> Years:
         """The same with one row, the whole programme."""
 
@@ -173,10 +183,12 @@ def yearly(
     s: Settings,
     gross: Mapping[str, Mapping[str, ArrayLike]],
     costs: Mapping[tuple[str, str, str], ArrayLike],
+    prof: Mapping[str, Profile] | None = None,
 ) -> Years:
     """The ledger's annual inputs (gross savings by strand and agency, cost items by strand,
-    agency and kind; floats or arrays over iterations) spread over the horizon."""
-    prof = profiles(scn, s)
+    agency and kind; floats or arrays over iterations) spread over the horizon. `prof`: the
+    scenario's `profiles`, when the caller already has them."""
+    prof = profiles(scn, s) if prof is None else prof
     runs = max(
         [np.size(v) for g in gross.values() for v in g.values()]
         + [np.size(v) for v in costs.values()]

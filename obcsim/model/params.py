@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from obcsim.distributions import Dist
-from obcsim.ledger import cost_items
-from obcsim.scenario import CASCADE, EVENTS, Scenario, event_counts
+from obcsim.case.distributions import Dist
+from obcsim.case.scenario import CASCADE, EVENTS, Scenario, event_counts
 
 Sampler = Callable[[Dist], np.ndarray]
 
@@ -48,7 +47,7 @@ class StrandDraw:
 class ScenarioDraw:
     size: int
     strands: dict[str, StrandDraw]
-    cost_amounts: tuple[np.ndarray, ...]  # one per `ledger.cost_items(scn)`
+    cost_amounts: tuple[np.ndarray, ...]  # one per `scn.cost_items()`
 
 
 def _strands(scn: Scenario, value: Sampler, size: int) -> dict[str, StrandDraw]:
@@ -107,7 +106,7 @@ def draw(scn: Scenario, rng: np.random.Generator, size: int = 1) -> ScenarioDraw
     """`size` joint draws of every scenario value (parameter uncertainty)."""
     value: Sampler = lambda d: d.sample(rng, size)  # noqa: E731
     strands = _strands(scn, value, size)
-    amounts = tuple(value(item.amount) for _, item in cost_items(scn))
+    amounts = tuple(value(item.amount) for _, item in scn.cost_items())
     return ScenarioDraw(size, strands, amounts)
 
 
@@ -115,4 +114,4 @@ def means(scn: Scenario) -> ScenarioDraw:
     """Every value at its mean, as a one-iteration draw."""
     value: Sampler = lambda d: np.array([d.expected()])  # noqa: E731
     strands = _strands(scn, value, 1)
-    return ScenarioDraw(1, strands, tuple(value(i.amount) for _, i in cost_items(scn)))
+    return ScenarioDraw(1, strands, tuple(value(i.amount) for _, i in scn.cost_items()))

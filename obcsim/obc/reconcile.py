@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from obcsim.ledger import MEASURES
-from obcsim.money import MEASURE_LABELS, STRAND_LABELS, agency_label, gbp
-from obcsim.published import PROGRAMME_TABLE, STRAND_TABLE
+from obcsim.accounts.ledger import MEASURES
+from obcsim.accounts.money import MEASURE_LABELS, STRAND_LABELS, agency_label, gbp
+from obcsim.obc.published import PROGRAMME_TABLE, STRAND_TABLE
 
 TOLERANCE = 0.5  # published figures are whole pounds
 # (check, measure, first, second): measure = first + second in every row.

@@ -1,8 +1,8 @@
 """Altair chart builders: a tidy DataFrame in, a chart out. Shared by the app and notebooks.
 
 They draw; they compute nothing of their own beyond binning for a histogram. Frames come from
-`montecarlo.Draws.summary()` (strand, agency, measure, mean, sd, p05, p50, p95, p_positive),
-`Draws.frame()` (iteration, strand, agency, measures) or `montecarlo.compare`.
+`ledger.summary(draws)` (strand, agency, measure, mean, sd, p05, p50, p95, p_positive),
+`ledger.draw_frame(draws)` (iteration, strand, agency, measures) or `ledger.compare`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from obcsim.money import STRAND_LABELS, agency_label
+from obcsim.accounts.money import STRAND_LABELS, agency_label
 
 GBP = ",.0f"  # d3-format has no £ prefix: titles say GBP
 AGENCY = "Agency"
@@ -168,7 +168,7 @@ def savings_vs_costs(summary: pd.DataFrame) -> alt.Chart:
 
 
 def difference(diff: pd.DataFrame, label_a: str, label_b: str) -> alt.Chart:
-    """`montecarlo.compare` as points with 90% intervals: who gains or loses from the change."""
+    """`ledger.compare` as points with 90% intervals: who gains or loses from the change."""
     data = _agencies(diff)
     data = data.assign(
         Agency=[

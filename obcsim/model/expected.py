@@ -14,8 +14,8 @@ this is the figure the Monte Carlo mean must converge to.
 
 from __future__ import annotations
 
-from obcsim.distributions import Dist
-from obcsim.scenario import EVENTS, Scenario, event_counts
+from obcsim.case.distributions import Dist
+from obcsim.case.scenario import EVENTS, Scenario, event_counts
 
 
 def _mean(x: Dist | float) -> float:

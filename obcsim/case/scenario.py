@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -16,17 +15,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
-from obcsim.distributions import AtLeastOne, Dist, NonNegative, Probability
-from obcsim.errors import InputError
-from obcsim.safeyaml import parse_yaml
+from obcsim.case.distributions import AtLeastOne, Dist, NonNegative, Probability
 
 # The strands the OBC costs, in its table order; housing policy is a strand with no figures.
 STRANDS = ("njp", "coaches", "conditional_cautions", "iom")
+PROGRAMME = "all"  # the strand key of programme-level costs and of the programme row
 ALL_STRANDS = (*STRANDS, "housing_policy")
 # Events of the criminal-justice cascade one episode (an offence) may start.
 EVENTS = ("arrest", "cps_hearing", "court_hearing", "community_order", "custody")
@@ -286,6 +283,11 @@ class Scenario(_Model):
                 out.append((name, strand))
         return out
 
+    def cost_items(self) -> list[tuple[str, CostItem]]:
+        """(strand, item) for every cost; programme-level items carry strand `all`."""
+        out = [(name, item) for name, strand in self.costed() for item in strand.costs]
+        return out + [(PROGRAMME, item) for item in self.programme_costs]
+
     def strand(self, name: str) -> Strand:
         strand = getattr(self.strands, name, None)
         if strand is None:
@@ -321,69 +323,3 @@ def event_counts(cascade: dict[str, Dist]) -> dict[str, float]:
         "community_order": m["arrest"] * m["community_order"],
         "custody": m["arrest"] * m["custody"],
     }
-
-
-_PYDANTIC_RULES = {
-    "extra_forbidden": "unknown field (misspelt, or not part of the scenario format)",
-    "missing": "required field is missing",
-    "finite_number": "must be a finite number (not NaN or infinity)",
-    "model_type": "must be a mapping of fields to values",
-    "dict_type": "must be a mapping of names to values",
-    "string_pattern_mismatch": "must be a financial year written like 2012/13",
-    "string_type": "must be text",
-    "tuple_type": "must be a list",
-    "date_from_datetime_parsing": "must be a date written like 2013-07-01",
-    "date_type": "must be a date written like 2013-07-01",
-}
-
-
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    err = exc.errors(include_url=False)[0]
-    loc = [str(p) for p in err["loc"]]
-    if err["type"] == "literal_error" and loc and loc[-1] in ("[key]",):
-        loc = loc[:-1]
-    rule = _PYDANTIC_RULES.get(err["type"], err["msg"])
-    ctx_error = (err.get("ctx") or {}).get("error")
-    if isinstance(ctx_error, _Located):
-        loc += [str(p) for p in ctx_error.loc]
-        rule = str(ctx_error)
-    elif rule.startswith("Value error, "):
-        rule = rule[len("Value error, ") :]
-    if err["type"] == "literal_error":
-        rule = f"not allowed here; {err['msg'].removeprefix('Input should be ')}"
-    if err["type"] == "extra_forbidden" and len(loc) >= 2 and loc[-2] == "strands":
-        rule = f"unknown strand; strands are {list(ALL_STRANDS)}"
-    return ".".join(loc) or "(top level)", rule
-
-
-def scenario_from_data(data: Any, source: str = "scenario") -> Scenario:
-    """Validate parsed YAML data into a `Scenario`, or raise `InputError`."""
-    if data is None:
-        raise InputError(source, "", "the scenario is empty")
-    if not isinstance(data, dict):
-        raise InputError(source, "", "a scenario is a YAML mapping of fields to values")
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        field, rule = _first_error(exc)
-        raise InputError(source, field, rule) from None
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario YAML file; every failure is an `InputError`."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(str(path), "", "no such file")
-    raw = p.read_bytes()
-    return parse_scenario(raw, str(path))
-
-
-def parse_scenario(raw: bytes | str, source: str = "scenario") -> Scenario:
-    """Parse and validate scenario YAML text (a file's bytes or an upload)."""
-    if not raw.strip():
-        raise InputError(source, "", "the file is empty")
-    try:
-        data = parse_yaml(raw)
-    except ValueError as exc:
-        raise InputError(source, "", str(exc)) from None
-    return scenario_from_data(data, source)

@@ -9,20 +9,23 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
-from importlib import resources
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from obcsim import charts, edit, evaluation, observed, report
-from obcsim.cli import SHIPPED
+from obcsim.accounts import ledger
+from obcsim.accounts.money import STRAND_LABELS
+from obcsim.case import edit
+from obcsim.case.load import parse_scenario
+from obcsim.case.safeyaml import MAX_BYTES
+from obcsim.case.scenario import Scenario
+from obcsim.case.shipped import shipped
 from obcsim.errors import InputError
-from obcsim.money import STRAND_LABELS
-from obcsim.montecarlo import Draws, compare, preferred_engine, run
-from obcsim.published import published_tables
-from obcsim.safeyaml import MAX_BYTES
-from obcsim.scenario import Scenario, parse_scenario
+from obcsim.evidence import evaluation, observed
+from obcsim.model.montecarlo import Draws, preferred_engine, run
+from obcsim.obc.published import published_tables
+from obcsim.outputs import charts, report
 
 CACHE_SIZE = 32
 BEFORE_EDITS = "The same scenario before my edits"
@@ -31,16 +34,6 @@ KIND_INPUT: dict[str, dict[str, Any]] = {
     "count": {"max_value": None, "step": 10.0, "format": "%.0f"},
     "money": {"max_value": None, "step": 100.0, "format": "%.2f"},
 }
-
-
-def shipped() -> dict[str, bytes]:
-    """The scenarios shipped with obcsim, the OBC as published first: file name -> YAML."""
-    folder = resources.files("obcsim.scenarios")
-    files = sorted(
-        (p for p in folder.iterdir() if p.name.endswith(".yaml")),
-        key=lambda p: (p.name != SHIPPED, p.name),
-    )
-    return {p.name: p.read_bytes() for p in files}
 
 
 def _key(text: str) -> str:
@@ -132,7 +125,7 @@ def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
 
 
 def results(draws: Draws, scn: Scenario, base: Scenario, runs: int, seed: int) -> None:
-    summary = draws.summary()
+    summary = ledger.summary(draws)
     table = report.board_table(summary, published_tables())
     # Made when a button is clicked, not on every redraw (the workbook takes ~0.3 s).
     downloads: dict[str, Callable[[], bytes]] = {
@@ -148,7 +141,7 @@ def results(draws: Draws, scn: Scenario, base: Scenario, runs: int, seed: int) -
     with gains:
         st.caption(f"{draws.runs:,} iterations, seed {draws.seed}, {draws.engine} engine")
         st.subheader("Annual impact by agency: who gains, who pays")
-        st.altair_chart(charts.impact_distribution(draws.frame()))
+        st.altair_chart(charts.impact_distribution(ledger.draw_frame(draws)))
         st.subheader("How likely is each agency to come out ahead?")
         st.altair_chart(charts.p_positive(summary))
         st.subheader("Where the money lands: mean annual impact by strand and agency")
@@ -186,7 +179,7 @@ def results(draws: Draws, scn: Scenario, base: Scenario, runs: int, seed: int) -
             base if other_name == BEFORE_EDITS else parse_scenario(files[other_name], other_name)
         )
         other_draws = simulate(other, runs, seed, other_name)
-        diff = compare(draws, other_draws)
+        diff = ledger.compare(draws, other_draws)
         st.altair_chart(charts.difference(diff, "this case", "comparison"))
         st.dataframe(report.compare_display(diff), hide_index=True)
     with evaluate:
@@ -290,7 +283,7 @@ def main() -> None:
         st.session_state["last_good"] = last
     st.subheader(last["scn"].name + (" (edited)" if edits else ""))
     for column, (label, value) in zip(
-        st.columns(3), report.headline(last["draws"].summary()).items(), strict=True
+        st.columns(3), report.headline(ledger.summary(last["draws"])).items(), strict=True
     ):
         column.metric(label, value)
     results(**last)

@@ -6,7 +6,7 @@ from importlib import resources
 
 import pandas as pd
 
-from obcsim.ledger import MEASURES
+from obcsim.accounts.ledger import MEASURES
 
 PROGRAMME_TABLE = "table1_programme"
 STRAND_TABLE = "strand"

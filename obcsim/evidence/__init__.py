@@ -1,0 +1,1 @@
+"""The evidence: observed outcomes, calibration, the evaluation report."""

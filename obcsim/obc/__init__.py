@@ -1,0 +1,1 @@
+"""The published case: its tables, their reconciliation, back-solved unit costs."""

@@ -1,0 +1,1 @@
+"""Outputs for people and files: reports, charts, the committee workbook."""
