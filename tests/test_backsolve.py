@@ -42,7 +42,7 @@ def test_shortest_keeps_the_penny():
 
 def test_backsolve_follows_a_changed_assumption(barnet_data):
     """Change the NJP reoffending assumption: the derived costs move, the tables still match."""
-    barnet_data["strands"]["njp"]["groups"]["all"]["reoffend_with"] = 0.10
+    barnet_data["strands"]["njp"]["groups"]["all"]["reduction"] = 0.8  # 10% with, 50% without
     scn = scenario_from_data(barnet_data)
     derived = {d.path: d.value for d in backsolve(scn)}
     arrest = derived[("strands", "njp", "unit_costs", "arrest")]

@@ -30,22 +30,27 @@ CASES = {
     "a_list": ("- a\n- b\n", "", "YAML mapping"),
     "wrong_shape": (edit("strands:\n", "strands: 5\nold:\n"), "strands", "mapping"),
     "probability_above_1": (
-        edit('uptake: {value: 1.0, source: "OBC 5.2', 'uptake: {value: 1.5, source: "OBC 5.2'),
+        edit("uptake: {dist: beta, alpha: 7, beta: 3, base: 1.0,", "uptake: {value: 1.5,"),
         "strands.njp.uptake",
         "[0, 1]",
     ),
     "negative_cohort": (
-        edit("cohort: {value: 100,", "cohort: {value: -100,"),
+        edit(
+            "cohort: {dist: pert, min: 50, mode: 100, max: 110, base: 100,", "cohort: {value: -100,"
+        ),
         "strands.coaches.cohort",
         ">= 0",
     ),
     "negative_cost": (
-        edit("amount: 75000", "amount: -75000"),
+        edit("amount: {value: 75000,", "amount: {value: -75000,"),
         "strands.coaches.costs.1.amount",
         ">= 0",
     ),
     "nan": (
-        edit("reoffend_without: {value: 0.8,", "reoffend_without: {value: .nan,"),
+        edit(
+            "reoffend_without: {dist: beta, alpha: 32, beta: 8, base: 0.8,",
+            "reoffend_without: {value: .nan,",
+        ),
         "strands.coaches.groups.all.reoffend_without.value",
         "finite",
     ),
@@ -56,8 +61,8 @@ CASES = {
     ),
     "unknown_agency": (
         edit(
-            "agency: council, kind: operating, type: cash, amount: 75000",
-            "agency: health, kind: operating, type: cash, amount: 75000",
+            "agency: council, kind: operating, type: cash, amount: {value: 75000",
+            "agency: health, kind: operating, type: cash, amount: {value: 75000",
         ),
         "strands.coaches.costs.1.agency",
         "unknown agency 'health'",
@@ -71,12 +76,15 @@ CASES = {
         "alpha > 0",
     ),
     "impossible_pert": (
-        edit("cohort: {value: 100,", "cohort: {dist: pert, min: 120, mode: 100, max: 150,"),
+        edit(
+            "cohort: {dist: pert, min: 50, mode: 100, max: 110, base: 100,",
+            "cohort: {dist: pert, min: 120, mode: 100, max: 150,",
+        ),
         "strands.coaches.cohort",
         "min <= mode <= max",
     ),
     "misspelt_field": (
-        edit("cohort: {value: 100,", "cohrt: {value: 100,"),
+        edit("cohort: {dist: pert, min: 50,", "cohrt: {dist: pert, min: 50,"),
         "strands.coaches.cohrt",
         "unknown field",
     ),

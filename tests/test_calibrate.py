@@ -9,9 +9,33 @@ import pytest
 
 from conftest import BARNET, ROOT, run_cli
 from obcsim.case.distributions import Dist
+from obcsim.case.load import scenario_from_data
 from obcsim.evidence import calibrate, evaluation, observed
 
 HEADER = "strand,group,period_start,period_end,people,completed,reoffended,offences\n"
+# The OBC's reoffending points as independent with-rates with the spreads the scenario gave them
+# before it stated effects as relative reductions: the posterior arithmetic is checked on them.
+RATES = {
+    ("njp", "all"): {"dist": "beta", "alpha": 4, "beta": 76},
+    ("coaches", "all"): {"dist": "pert", "min": 0.32, "mode": 0.4, "max": 0.48},
+    ("conditional_cautions", "all"): {"dist": "pert", "min": 0.35, "mode": 0.4, "max": 0.45},
+    ("iom", "statutory"): {"dist": "beta", "alpha": 23.6, "beta": 35.4},
+    ("iom", "non_statutory"): {"dist": "beta", "alpha": 13.2, "beta": 30.8},
+}
+
+
+@pytest.fixture
+def barnet(barnet_data):
+    """The as-published case at its base values, with the OBC's with-rates as above."""
+    for name, strand in barnet_data["strands"].items():
+        for field in ("cohort", "uptake", "completion", "diversion"):
+            if isinstance(strand.get(field), dict) and "base" in strand[field]:
+                strand[field] = strand[field]["base"]
+        for g, grp in strand.get("groups", {}).items():
+            grp.pop("reduction")
+            grp["reoffend_with"] = RATES[(name, g)]
+            grp["reoffend_without"] = grp["reoffend_without"]["base"]
+    return scenario_from_data(barnet_data)
 
 
 def obs_of(barnet, text: str) -> observed.Observed:

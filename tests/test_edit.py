@@ -52,9 +52,20 @@ def test_apply_changes_values_and_payer(barnet):
         barnet,
         {("strands", "njp", "cohort"): 300, ("strands", "njp", "costs", 1, "agency"): "police"},
     )
-    assert scn.strands.njp.cohort.expected() == 300
+    assert scn.strands.njp.cohort.expected() == pytest.approx(300)
+    assert scn.strands.njp.cohort.point() == pytest.approx(300)
     assert scn.strands.njp.costs[1].agency == "police"
-    assert barnet.strands.njp.cohort.expected() == 200  # the base is untouched
+    assert barnet.strands.njp.cohort.point() == 200  # the original is untouched
+
+
+def test_base_only_moves_the_base_and_keeps_the_evidence(barnet):
+    path = ("strands", "njp", "groups", "all", "reduction")
+    scn = edit.apply(barnet, {path: 0.95}, base_only=True)
+    moved, before = (
+        scn.strands.njp.groups["all"].reduction,
+        barnet.strands.njp.groups["all"].reduction,
+    )
+    assert moved.point() == 0.95 and moved.expected() == pytest.approx(before.expected())
 
 
 @pytest.mark.parametrize(
@@ -62,8 +73,8 @@ def test_apply_changes_values_and_payer(barnet):
     [
         ({("strands", "njp", "uptake"): 1.5}, "strands.njp.uptake"),
         (
-            {("strands", "njp", "groups", "all", "reoffend_with"): 0.0},
-            "strands.njp.groups.all.reoffend_with",
+            {("strands", "njp", "groups", "all", "reduction"): 0.95},
+            "strands.njp.groups.all.reduction",
         ),
         ({("strands", "njp", "costs", 1, "agency"): "nhs"}, "strands.njp.costs.1.agency"),
         ({("strands", "nowhere", "cohort"): 1}, "strands.nowhere.cohort"),

@@ -18,6 +18,7 @@ from obcsim.accounts.ledger import Annual, draws_annual, expected_annual
 from obcsim.accounts.years import Settings, Years, profiles, yearly
 from obcsim.case import edit
 from obcsim.case.scenario import PROGRAMME, Scenario
+from obcsim.model.expected import BASE, Reader
 from obcsim.model.montecarlo import Draws
 
 
@@ -53,9 +54,10 @@ def case_of(scn: Scenario, s: Settings, annual: Annual) -> Case:
     return Case(scn, s, annual, by_strand, total, np.atleast_1d(outcomes))
 
 
-def expected_case(scn: Scenario, s: Settings) -> Case:
-    """The expected case: the closed form's year over the horizon."""
-    return case_of(scn, s, expected_annual(scn))
+def expected_case(scn: Scenario, s: Settings, value: Reader = BASE) -> Case:
+    """The closed form's year over the horizon: the base case, or with `MEAN` the expected
+    value."""
+    return case_of(scn, s, expected_annual(scn, value))
 
 
 def draws_case(draws: Draws, s: Settings) -> Case:
@@ -167,7 +169,7 @@ def key_assumptions(scn: Scenario) -> list[edit.Path]:
     out: list[edit.Path] = []
     for name, s in scn.costed():
         out += [("strands", name, "cohort"), ("strands", name, "completion")]
-        out += [("strands", name, "groups", g, "reoffend_with") for g in s.groups]
+        out += [("strands", name, "groups", g, grp.effect) for g, grp in s.groups.items()]
         out += [
             ("strands", name, "costs", i, "amount")
             for i, item in enumerate(s.costs)
@@ -193,13 +195,14 @@ def switching_values(case: Case) -> pd.DataFrame:
     for path in key_assumptions(scn):
         strand = str(path[1])
         names = [*scn.agencies, "programme", f"{strand} alone"]
-        current = float(edit.dist_at(data, path).expected())
-        bounded = path[-1] in ("completion", "reoffend_with")
+        current = float(edit.dist_at(data, path).point())
+        bounded = path[-1] in ("completion", "reoffend_with", "reduction")
         step = max(abs(current) * 0.01, 1e-3)
         if bounded and current + step > 1:
             step = -step
         npv0 = _npvs(case, strand)
-        npv1 = _npvs(expected_case(edit.apply(scn, {path: current + step}), s), strand)
+        moved = edit.apply(scn, {path: current + step}, base_only=True)
+        npv1 = _npvs(expected_case(moved, s), strand)
         for i, who in enumerate(names):
             slope = (npv1[i] - npv0[i]) / step
             if abs(slope) < 1e-9 * max(1.0, abs(npv0[i])):

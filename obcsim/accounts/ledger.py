@@ -36,9 +36,9 @@ def item_totals(
     scn: Scenario, amounts: Iterable[np.ndarray | float] | None = None
 ) -> dict[tuple[str, str, str], np.ndarray]:
     """Sum of cost amounts by (strand, agency, kind), positive. `amounts` (one per item of
-    `scn.cost_items()`) defaults to the items' means."""
+    `scn.cost_items()`) defaults to the items' base values."""
     items = scn.cost_items()
-    values = amounts if amounts is not None else (i.amount.expected() for _, i in items)
+    values = amounts if amounts is not None else (i.amount.point() for _, i in items)
     out: dict[tuple[str, str, str], np.ndarray] = {}
     for (strand, item), value in zip(items, values, strict=True):
         key = (strand, item.agency, item.kind)
@@ -46,10 +46,13 @@ def item_totals(
     return out
 
 
-def expected_annual(scn: Scenario) -> Annual:
-    """The expected case's year: the closed form's savings and episodes, the costs' means."""
-    avoided = {name: expected.avoided_episodes(scn, name) for name, _ in scn.costed()}
-    return Annual(expected.gross_savings(scn), item_totals(scn), avoided)
+def expected_annual(scn: Scenario, value: expected.Reader = expected.BASE) -> Annual:
+    """One year in closed form, every input read by `value`: `expected.BASE` (the case's own
+    points, the base case: what `obcsim tables` prints), `expected.MEAN` (the distributions'
+    means: the expected value the Monte Carlo converges to) or arrays of parameter sets."""
+    avoided = {name: expected.avoided_episodes(scn, name, value) for name, _ in scn.costed()}
+    costs = item_totals(scn, [value(i.amount) for _, i in scn.cost_items()])
+    return Annual(expected.gross_savings(scn, value), costs, avoided)
 
 
 def draws_annual(draws: Draws) -> Annual:
@@ -100,9 +103,10 @@ def tables(scn: Scenario, annual: Annual) -> pd.DataFrame:
     return build_tables(scn, annual.gross, annual.costs)
 
 
-def expected_tables(scn: Scenario) -> pd.DataFrame:
-    """The OBC's tables from the scenario's means (what `obcsim tables` prints)."""
-    return tables(scn, expected_annual(scn))
+def expected_tables(scn: Scenario, value: expected.Reader = expected.BASE) -> pd.DataFrame:
+    """The OBC's tables in closed form: the base case (what `obcsim tables` prints), or with
+    `expected.MEAN` the expected value."""
+    return tables(scn, expected_annual(scn, value))
 
 
 def investment_table(scn: Scenario) -> pd.DataFrame:
@@ -111,7 +115,7 @@ def investment_table(scn: Scenario) -> pd.DataFrame:
     for _, item in scn.cost_items():
         col = f"{'setup' if item.kind == 'setup' else 'ongoing'}_{item.type}"
         rows.setdefault(item.agency, {}).setdefault(col, 0.0)
-        rows[item.agency][col] += item.amount.expected()
+        rows[item.agency][col] += item.amount.point()
     cols = ["setup_staff", "setup_cash", "ongoing_staff", "ongoing_cash"]
     frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=cols).fillna(0.0)
     frame = frame.reindex([a for a in scn.agencies if a in rows])

@@ -1,7 +1,12 @@
 """Uncertain values: a number or a distribution (fixed, beta, PERT, triangular, lognormal).
 
-A `Dist` is parsed from YAML (a bare number means fixed), knows its mean (what the tables use),
-its support (what range checks use) and draws with a `numpy.random.Generator`.
+A `Dist` is parsed from YAML (a bare number means fixed). It has two faces:
+* its **base** (`point()`): the case's own point estimate (for Barnet, the OBC's figure), which
+  the base-case tables use; `base:` may differ from the distribution's mean, because the
+  evidence need not be centred on the case's figure;
+* its **distribution**: what the evidence supports, with a mean (`expected()`), a support,
+  an inverse CDF (`ppf`) and draws from a `numpy.random.Generator` (the Monte Carlo).
+A fixed value carries `fixed_because:` in a shipped scenario: the written reason it is certain.
 """
 
 from __future__ import annotations
@@ -43,7 +48,9 @@ class Dist(BaseModel):
     shape: float | None = None
     rate: float | None = None
     loc: float | None = None
+    base: float | None = None
     source: str | None = None
+    fixed_because: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Dist:
@@ -59,6 +66,8 @@ class Dist(BaseModel):
                 + (f"; missing {', '.join(missing)}" if missing else "")
                 + (f"; unexpected {', '.join(extra)}" if extra else "")
             )
+        if self.dist == "fixed" and self.base is not None:
+            raise ValueError("a fixed value is its own base; give value only")
         if self.dist == "beta" and not (self.alpha > 0 and self.beta > 0):  # type: ignore[operator]
             raise ValueError("beta needs alpha > 0 and beta > 0")
         if self.dist in ("pert", "triangular"):
@@ -75,8 +84,14 @@ class Dist(BaseModel):
     def is_fixed(self) -> bool:
         return self.dist == "fixed"
 
+    def point(self) -> float:
+        """The base case's value: `base` if given, else the fixed value or the mean."""
+        if self.base is not None:
+            return float(self.base)
+        return self.expected()
+
     def expected(self) -> float:
-        """The mean: the value the OBC-style tables use."""
+        """The distribution's mean: what the Monte Carlo converges to."""
         if self.dist == "fixed":
             return float(self.value)  # type: ignore[arg-type]
         return float(self.frozen().mean())
@@ -136,6 +151,13 @@ class Dist(BaseModel):
         a, b = 1 + 4 * (mode - lo) / width, 1 + 4 * (hi - mode) / width
         return lo + width * rng.beta(a, b, size)
 
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """The inverse CDF at probabilities `u` (a fixed value is constant)."""
+        u = np.asarray(u, float)
+        if self.dist == "fixed":
+            return np.full(u.shape, float(self.value))  # type: ignore[arg-type]
+        return np.asarray(self.frozen().ppf(u), float)
+
     def interval(self, level: float = 0.9) -> tuple[float, float]:
         """Central interval holding `level` of the probability."""
         if self.dist == "fixed":
@@ -144,8 +166,11 @@ class Dist(BaseModel):
         return float(lo), float(hi)
 
     def with_mean(self, mean: float) -> Dist:
-        """The same kind of distribution moved to a new mean: a beta keeps its concentration,
-        PERT and triangular shift, a lognormal keeps its coefficient of variation."""
+        """The same kind of distribution moved to a new mean, which is also its base: a beta
+        keeps its concentration, PERT and triangular shift, a lognormal keeps its coefficient
+        of variation."""
+        if self.base is not None:
+            return self.model_copy(update={"base": None}).with_mean(mean)
         old = self.expected()
         if self.dist == "fixed":
             return self.model_copy(update={"value": mean})
@@ -167,14 +192,18 @@ class Dist(BaseModel):
 
     def to_yaml(self) -> Any:
         """Plain data for YAML: a bare number when fixed and unsourced."""
-        if self.dist == "fixed" and self.source is None:
+        if self.dist == "fixed" and self.source is None and self.fixed_because is None:
             return _plain(self.value)
         out: dict[str, Any] = {} if self.dist == "fixed" else {"dist": self.dist}
         out.update(
             {p: _plain(getattr(self, p)) for p in PARAMS[self.dist] if getattr(self, p) is not None}
         )
+        if self.base is not None:
+            out["base"] = _plain(self.base)
         if self.source is not None:
             out["source"] = self.source
+        if self.fixed_because is not None:
+            out["fixed_because"] = self.fixed_because
         return out
 
 
@@ -201,10 +230,12 @@ def _coerce(raw: Any) -> Any:
 def _within(lo: float, hi: float, what: str) -> Any:
     def check(d: Dist) -> Dist:
         a, b = d.support()
+        bounds = f"be >= {lo:g}" if math.isinf(hi) else f"lie in [{lo:g}, {hi:g}]"
         if a < lo or b > hi:
             shown = f"{a:g}" if d.is_fixed else f"a {d.dist} over [{a:g}, {b:g}]"
-            bounds = f"be >= {lo:g}" if math.isinf(hi) else f"lie in [{lo:g}, {hi:g}]"
             raise ValueError(f"must {bounds} ({what}); got {shown}")
+        if d.base is not None and not lo <= d.base <= hi:
+            raise ValueError(f"base must {bounds} ({what}); got {d.base:g}")
         return d
 
     return check
@@ -217,4 +248,7 @@ NonNegative = Annotated[
 ]
 AtLeastOne = Annotated[
     Value, AfterValidator(_within(1.0, math.inf, "a reoffender offends at least once"))
+]
+Reduction = Annotated[
+    Value, AfterValidator(_within(-1.0, 1.0, "a relative reduction, 1 - with / without"))
 ]

@@ -2,7 +2,7 @@
 
 `editable(scn)` lists the assumptions that matter (per strand: cohort, uptake, completion,
 diversion, reoffending with and without, costs and who pays them; unit costs), each with its
-current mean and its `source:` note. `apply(scn, edits)` returns a new validated scenario, or
+current base value and its `source:` note. `apply(scn, edits)` returns a new validated scenario, or
 raises `InputError` naming the field. `to_yaml(scn)` writes a scenario `obcsim` can re-run.
 """
 
@@ -37,7 +37,7 @@ class Field:
 
 
 def _dist_field(path: Path, group: str, label: str, kind: str, d: Dist) -> Field:
-    return Field(path, group, label, kind, d.expected(), d.source)
+    return Field(path, group, label, kind, d.point(), d.source)
 
 
 def editable(scn: Scenario) -> list[Field]:
@@ -72,13 +72,16 @@ def editable(scn: Scenario) -> list[Field]:
                     grp.reoffend_without,
                 )
             )
+            effect = grp.effect
             out.append(
                 _dist_field(
-                    (*base, "groups", g, "reoffend_with"),
+                    (*base, "groups", g, effect),
                     name,
-                    f"reoffending with{tag}",
+                    f"reoffending with{tag}"
+                    if effect == "reoffend_with"
+                    else f"relative reduction in reoffending{tag}",
                     "probability",
-                    grp.reoffend_with,
+                    getattr(grp, effect),
                 )
             )
         for i, item in enumerate(s.costs):
@@ -160,8 +163,12 @@ def scenario_data(scn: Scenario) -> dict[str, Any]:
     return data
 
 
-def apply(scn: Scenario, edits: Mapping[Path, float | str], source: str = "edits") -> Scenario:
-    """A new scenario with `edits` (path -> new mean, or agency name) applied and validated."""
+def apply(
+    scn: Scenario, edits: Mapping[Path, float | str], source: str = "edits", base_only: bool = False
+) -> Scenario:
+    """A new scenario with `edits` (path -> new value, or agency name) applied and validated.
+    A new value becomes the value's base and its distribution's mean; with `base_only`, only
+    its base (the base case moves, the evidence does not)."""
     data = scenario_data(scn)
     for path, new in edits.items():
         field = ".".join(map(str, path))
@@ -173,7 +180,11 @@ def apply(scn: Scenario, edits: Mapping[Path, float | str], source: str = "edits
             put(data, path, new)
             continue
         try:
-            dist = _VALUE.validate_python(old).with_mean(float(new))
+            dist = _VALUE.validate_python(old)
+            if base_only and not dist.is_fixed:
+                dist = dist.model_copy(update={"base": float(new)})
+            else:
+                dist = dist.with_mean(float(new))
         except (ValidationError, ValueError) as exc:
             raise InputError(source, field, str(exc).splitlines()[0]) from None
         put(data, path, dist.to_yaml())

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
-from obcsim.case.distributions import AtLeastOne, Dist, NonNegative, Probability
+from obcsim.case.distributions import Dist, NonNegative, Probability
+from obcsim.case.pathway import Capacity, Group, _Model
 
 # The strands the OBC costs, in its table order; housing policy is a strand with no figures.
 STRANDS = ("njp", "coaches", "conditional_cautions", "iom")
@@ -28,10 +28,6 @@ ALL_STRANDS = (*STRANDS, "housing_policy")
 # Events of the criminal-justice cascade one episode (an offence) may start.
 EVENTS = ("arrest", "cps_hearing", "court_hearing", "community_order", "custody")
 CASCADE = ("arrest", "hearings", "community_order", "custody")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Cascade(_Model):
@@ -59,27 +55,6 @@ class UnitCost(_Model):
 
     agency: str
     cost: NonNegative | None = None
-
-
-class Group(_Model):
-    """A part of a strand's cohort with its own reoffending (IOM: statutory / non-statutory).
-    `share` may be left out in one group: that group takes the rest."""
-
-    share: Probability | None = None
-    reoffend_without: Probability
-    reoffend_with: Probability
-    offences_per_reoffender: AtLeastOne = Field(default_factory=lambda: Dist(value=1.0))
-
-
-class Capacity(_Model):
-    """A pathway's places (SimPy resource): `servers` people in service at once, each holding a
-    place for `service_days`; a person who waits longer than `max_wait_days` drops to business
-    as usual. A strand with no capacity has none that binds."""
-
-    servers: int = Field(ge=1, le=100_000)
-    service_days: NonNegative
-    max_wait_days: float = Field(ge=0, le=3650, allow_inf_nan=False)
-    source: str | None = None
 
 
 class CostItem(_Model):
@@ -223,6 +198,11 @@ class Scenario(_Model):
     cascade: Cascade
     unit_costs: dict[Literal[EVENTS], UnitCost]  # type: ignore[valid-type]
     strands: Strands
+    unit_cost_scale: NonNegative = Field(
+        default_factory=lambda: Dist(value=1.0),
+        description="one factor on every unit cost of every strand, drawn once an iteration: "
+        "how unit costs that share one costing basis are correlated",
+    )
     programme_costs: tuple[CostItem, ...] = ()
     finance: Finance = Field(default_factory=Finance)
 
@@ -313,9 +293,12 @@ class _Located(ValueError):
         super().__init__(rule)
 
 
-def event_counts(cascade: dict[str, Dist]) -> dict[str, float]:
-    """Expected number of each event in one episode, from the cascade's means."""
-    m = {p: d.expected() for p, d in cascade.items()}
+def event_counts(
+    cascade: dict[str, Dist], value: Callable[[Dist], Any] = Dist.expected
+) -> dict[str, Any]:
+    """Expected number of each event in one episode, each cascade value read by `value` (by
+    default its mean; a base, or an array of draws, elsewhere)."""
+    m = {p: value(d) for p, d in cascade.items()}
     return {
         "arrest": m["arrest"],
         "cps_hearing": m["arrest"] * m["hearings"],

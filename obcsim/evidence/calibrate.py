@@ -116,7 +116,7 @@ def updates(scn: Scenario, obs: Observed) -> list[Update]:
     data = edit.scenario_data(scn)
 
     def beta_update(path: tuple[str, ...], rows: list[Row], n: int, k: int, what: str) -> None:
-        prior = edit.dist_at(data, path)
+        prior = _prior_at(scn, data, path)
         a, b, how = beta_prior(prior)
         post = Dist(
             dist="beta",
@@ -167,11 +167,30 @@ def updates(scn: Scenario, obs: Observed) -> list[Update]:
     return out
 
 
+def _prior_at(scn: Scenario, data: dict[str, object], path: tuple[str, ...]) -> Dist:
+    """The prior at `path`. A group stated as a relative reduction has no with-rate of its
+    own: its prior is p0 (1 - r), matched to a beta by its moments."""
+    if path[-1] != "reoffend_with" or "reduction" not in edit.get(data, path[:-1]):
+        return edit.dist_at(data, path)
+    grp = scn.strand(path[1]).groups[path[3]]
+    assert grp.reduction is not None
+    rng = np.random.default_rng(0)
+    p1 = grp.reoffend_without.sample(rng, 100_000) * (1 - grp.reduction.sample(rng, 100_000))
+    m, v = float(p1.mean()), float(p1.var())
+    k = m * (1 - m) / v - 1 if v > 0 else 0.0
+    if k <= 0:
+        return Dist(value=m, source="p0 (1 - reduction) at its mean")
+    return Dist(dist="beta", alpha=m * k, beta=(1 - m) * k, source="p0 (1 - reduction)")
+
+
 def calibrated(scn: Scenario, obs: Observed, ups: list[Update]) -> Scenario:
-    """The scenario with every posterior in place."""
+    """The scenario with every posterior in place (an observed with-rate replaces a relative
+    reduction: the data measure the rate)."""
     data = edit.scenario_data(scn)
     for u in ups:
         edit.put(data, u.path, u.posterior.to_yaml())
+        if u.path[-1] == "reoffend_with":
+            edit.get(data, u.path[:-1]).pop("reduction", None)
     data["name"] = f"{scn.name} (calibrated: {obs.source.rsplit('/', 1)[-1]})"
     return scenario_from_data(data, f"calibrated {scn.name}")
 

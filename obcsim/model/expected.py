@@ -1,62 +1,83 @@
-"""The model in closed form: expected savings per strand and agency from the scenario's means.
+"""The model in closed form: expected savings per strand and agency.
 
 For strand s and agency a (MODEL.md), with N cohort, u uptake, q completion, d the share whose
 index episode (arrest or prosecution) the intervention replaces, and per group g its share,
-offences per reoffender f, reoffending without (p0) and with (p1) the intervention:
+offences per reoffender f, reoffending without (p0) and with (p1) the intervention, and k the
+scenario's unit-cost scale:
 
     avoided episodes  E_s = N * u * q * (d + sum_g share_g * f_g * (p0_g - p1_g))
-    gross saving      S[s,a] = E_s * sum over events k borne by a of count_k * cost_k
+    gross saving      S[s,a] = E_s * k * sum over events j borne by a of count_j * cost_j
 
-count_k is the expected number of event k in one episode (the cascade). Every factor is an
-independent draw in the Monte Carlo, so the mean of the product is the product of the means:
-this is the figure the Monte Carlo mean must converge to.
+count_j is the expected number of event j in one episode (the cascade). Each input is read by a
+`Reader`: `BASE` (the case's own points: the base-case tables), `MEAN` (the distributions'
+means) or any function that returns arrays (a vector of parameter sets, for sensitivity). Every
+factor is an independent draw in the Monte Carlo, and each enters every term at most once (with
+a relative reduction, p0 - p1 = p0 r), so the Monte Carlo mean converges to the `MEAN` figure.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from obcsim.case.distributions import Dist
 from obcsim.case.scenario import EVENTS, Scenario, event_counts
 
-
-def _mean(x: Dist | float) -> float:
-    return x.expected() if isinstance(x, Dist) else float(x)
+Reader = Callable[[Dist], Any]  # a Dist -> a float, or an array over parameter sets
 
 
-def reoffending_reduction(scn: Scenario, name: str) -> float:
-    """Expected fewer offences per participant who completes: sum_g share f (p0 - p1)."""
+def BASE(d: Dist) -> float:
+    """The case's own point estimate."""
+    return d.point()
+
+
+def MEAN(d: Dist) -> float:
+    """The distribution's mean."""
+    return d.expected()
+
+
+def share(scn: Scenario, name: str, group: str, value: Reader = BASE) -> Any:
+    """A group's share; the open group takes what the others leave."""
+    strand = scn.strand(name)
+    grp = strand.groups[group]
+    if grp.share is not None:
+        return value(grp.share)
+    return 1.0 - sum(value(g.share) for g in strand.groups.values() if g.share is not None)
+
+
+def reoffending_reduction(scn: Scenario, name: str, value: Reader = BASE) -> Any:
+    """Fewer offences per participant who completes: sum_g share f (p0 - p1)."""
     strand = scn.strand(name)
     return sum(
-        _mean(strand.share(g))
-        * grp.offences_per_reoffender.expected()
-        * (grp.reoffend_without.expected() - grp.reoffend_with.expected())
+        share(scn, name, g, value) * value(grp.offences_per_reoffender) * grp.gap(value)
         for g, grp in strand.groups.items()
     )
 
 
-def avoided_episodes(scn: Scenario, name: str) -> float:
-    """E_s: expected criminal-justice episodes the strand avoids in a year."""
+def avoided_episodes(scn: Scenario, name: str, value: Reader = BASE) -> Any:
+    """E_s: criminal-justice episodes the strand avoids in a year."""
     s = scn.strand(name)
     assert s.cohort is not None  # guaranteed for costed strands by the schema
-    per_completer = s.diversion.expected() + reoffending_reduction(scn, name)
-    return s.cohort.expected() * s.uptake.expected() * s.completion.expected() * per_completer
+    per_completer = value(s.diversion) + reoffending_reduction(scn, name, value)
+    return value(s.cohort) * value(s.uptake) * value(s.completion) * per_completer
 
 
-def cost_per_episode(scn: Scenario, name: str) -> dict[str, float]:
-    """Expected cost of one episode to each agency (GBP)."""
-    counts = event_counts(scn.cascade_for(name))
-    out = dict.fromkeys(scn.agencies, 0.0)
+def cost_per_episode(scn: Scenario, name: str, value: Reader = BASE) -> dict[str, Any]:
+    """Cost of one episode to each agency (GBP), the unit-cost scale included."""
+    counts = event_counts(scn.cascade_for(name), value)
+    scale = value(scn.unit_cost_scale)
+    out: dict[str, Any] = dict.fromkeys(scn.agencies, 0.0)
     for event in EVENTS:
-        if counts[event] > 0:
-            cost = scn.unit_cost_dist(name, event)
-            assert cost is not None  # the schema refuses a counted event without a cost
-            out[scn.agency_of(event)] += counts[event] * cost.expected()
+        cost = scn.unit_cost_dist(name, event)
+        if cost is not None:
+            out[scn.agency_of(event)] += counts[event] * value(cost) * scale
     return out
 
 
-def gross_savings(scn: Scenario) -> dict[str, dict[str, float]]:
+def gross_savings(scn: Scenario, value: Reader = BASE) -> dict[str, dict[str, Any]]:
     """S[strand][agency] for every costed strand, GBP a year."""
     out = {}
     for name, _ in scn.costed():
-        episodes = avoided_episodes(scn, name)
-        out[name] = {a: episodes * c for a, c in cost_per_episode(scn, name).items()}
+        episodes = avoided_episodes(scn, name, value)
+        out[name] = {a: episodes * c for a, c in cost_per_episode(scn, name, value).items()}
     return out

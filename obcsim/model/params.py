@@ -1,8 +1,7 @@
 """Parameter draws: every scenario value drawn once per Monte Carlo iteration.
 
 `draw(scn, rng, size)` returns `size` joint draws of every value in a fixed order (strands in
-table order, then cost items), as arrays; a fixed value takes no random numbers. `means(scn)`
-gives the same structure holding the means, which is what the closed form uses.
+table order, then cost items), as arrays; a fixed value takes no random numbers.
 """
 
 from __future__ import annotations
@@ -53,6 +52,7 @@ class ScenarioDraw:
 def _strands(scn: Scenario, value: Sampler, size: int) -> dict[str, StrandDraw]:
     start = min(s.go_live for _, s in scn.costed() if s.go_live is not None)
     out = {}
+    scale = value(scn.unit_cost_scale)  # one draw for every strand's unit costs
     for name, s in scn.costed():
         assert s.cohort is not None and s.go_live is not None
         cohort, uptake = value(s.cohort), value(s.uptake)
@@ -64,14 +64,13 @@ def _strands(scn: Scenario, value: Sampler, size: int) -> dict[str, StrandDraw]:
             if g.share is None:
                 open_index = i
             taken = taken + share
-            groups.append(
-                GroupDraw(
-                    share,
-                    value(g.reoffend_without),
-                    value(g.reoffend_with),
-                    value(g.offences_per_reoffender),
-                )
-            )
+            p0 = value(g.reoffend_without)
+            if g.reduction is not None:
+                p1 = p0 * (1.0 - value(g.reduction))
+            else:
+                assert g.reoffend_with is not None
+                p1 = value(g.reoffend_with)
+            groups.append(GroupDraw(share, p0, p1, value(g.offences_per_reoffender)))
         if open_index is not None:
             rest = groups[open_index]
             groups[open_index] = GroupDraw(
@@ -84,7 +83,7 @@ def _strands(scn: Scenario, value: Sampler, size: int) -> dict[str, StrandDraw]:
         for event in EVENTS:
             dist = scn.unit_cost_dist(name, event)
             if counts[event] > 0 and dist is not None:
-                unit_cost[event] = value(dist)
+                unit_cost[event] = value(dist) * scale
         cap = s.capacity
         out[name] = StrandDraw(
             (s.go_live - start).days,
@@ -108,10 +107,3 @@ def draw(scn: Scenario, rng: np.random.Generator, size: int = 1) -> ScenarioDraw
     strands = _strands(scn, value, size)
     amounts = tuple(value(item.amount) for _, item in scn.cost_items())
     return ScenarioDraw(size, strands, amounts)
-
-
-def means(scn: Scenario) -> ScenarioDraw:
-    """Every value at its mean, as a one-iteration draw."""
-    value: Sampler = lambda d: np.array([d.expected()])  # noqa: E731
-    strands = _strands(scn, value, 1)
-    return ScenarioDraw(1, strands, tuple(value(i.amount) for _, i in scn.cost_items()))

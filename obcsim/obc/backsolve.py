@@ -90,7 +90,7 @@ def backsolve(scn: Scenario) -> list[Derived]:
     costs = {e: out[i].value for i, e in enumerate(HEARING_EVENTS)}
 
     for s in strands:
-        arrests = episodes[s] * scn.cascade_for(s)["arrest"].expected()
+        arrests = episodes[s] * scn.cascade_for(s)["arrest"].point()
         n = first[s]
         if n and not arrests:
             raise ValueError(f"{s}: published CPS/court savings but no arrests to carry them")
@@ -133,10 +133,10 @@ def current_value(scn: Scenario, path: tuple[str, ...]) -> float | None:
     """The scenario's present (mean) value at a back-solve path, or None if unset."""
     if path[0] == "unit_costs":
         cost = scn.unit_costs[path[1]].cost
-        return None if cost is None else cost.expected()
+        return None if cost is None else cost.point()
     strand = scn.strand(path[1])
     if path[2] == "cascade":
         d = getattr(strand.cascade, path[3])
-        return None if d is None else d.expected()
+        return None if d is None else d.point()
     d = strand.unit_costs.get(path[3])
-    return None if d is None else d.expected()
+    return None if d is None else d.point()
