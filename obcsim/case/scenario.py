@@ -55,10 +55,15 @@ class Cascade(_Model):
 
 
 class UnitCost(_Model):
-    """Who bears an event's cost, and (optionally) its default cost per event in GBP."""
+    """Who bears an event's cost, and (optionally) its default cost per event in GBP, at the
+    scenario's price year unless `price_year` says otherwise (then it is repriced on loading:
+    `case.prices`)."""
 
     agency: str
     cost: NonNegative | None = None
+    price_year: Annotated[str, BeforeValidator(str)] | None = Field(
+        default=None, pattern=r"^\d{4}/\d{2}$"
+    )
 
 
 class Group(_Model):

@@ -122,7 +122,7 @@ def committee_xlsx(
         widths = [max(8, min(len(c), 16)) for c in columns]
         for i, record in enumerate(table.to_dict("records"), start=HEADER_ROW + 1):
             row = {str(k): _value(v) for k, v in record.items()}
-            total = str(next(iter(row.values()), "")) in TOTALS
+            total = any(str(v) in TOTALS for v in list(row.values())[:2])
             for j, col in enumerate(columns, start=1):
                 cell = ws.cell(i, j)
                 _write_text(cell, row[col])

@@ -29,7 +29,7 @@ GMCA = (
     "Contains data from the Unit Cost Database v1.4, New Economy / GMCA, CC BY 4.0 "
     "(https://creativecommons.org/licenses/by/4.0/)"
 )
-COUNTS = {"year", "payback_year", "rows_affected"}
+COUNTS = {"year", "payback_year", "cells"}
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,10 @@ def notes(case: Case, sheets: list[str], names: Mapping[str, str]) -> dict[str, 
             names["assumptions"]: f"{prices}; every input with its source note",
             names["reconciliation"]: (
                 "each distinct fault once, with the cells it propagates to (published tables)"
+            ),
+            names["external"]: (
+                f"{prices} a year, year 1; this scenario's unit costs (GMCA UCD v1.4, CC BY 4.0) "
+                "against those back-solved from the OBC's tables, strand by strand"
             ),
         }
     )

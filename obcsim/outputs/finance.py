@@ -26,7 +26,7 @@ from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.obc.faults import by_fault
 from obcsim.obc.published import published_investment, published_tables
-from obcsim.outputs import committee, cover
+from obcsim.outputs import committee, cover, external
 from obcsim.outputs.report import SHEET_TITLES
 
 SHEETS = {
@@ -41,6 +41,7 @@ SHEETS = {
     "switching_values": "Switching values",
     "assumptions": "Assumptions",
     "reconciliation": "Reconciliation",
+    "external": "Against back-solved costs",
 }
 NOT_MONEY = {
     "year",
@@ -142,7 +143,7 @@ def pack(
         "switching_values": appraisal.switching_values(expected),
         "assumptions": assumptions_frame(scn),
         "reconciliation": pd.DataFrame([f.as_dict() for f in findings]),
-    }
+    } | ({"external": external.against_backsolved(scn)} if cover.uses_gmca(scn) else {})
 
 
 def shown_models(scn: Scenario, models: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, str]]:
