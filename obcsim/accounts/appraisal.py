@@ -141,16 +141,16 @@ def sensitivity_frame(case: Case) -> pd.DataFrame:
     for name, factors in tests:
         z = y if factors is None else replace(y, factors=factors)
         benefits, costs = float(z.pv(z.gross).mean()), float(z.pv(z.costs).mean())
-        rows.append(
-            {
-                "test": name,
-                "pv_benefits": benefits,
-                "pv_costs": costs,
-                "npv": benefits - costs,
-                "bcr": benefits / costs if costs > 0 else None,
-                "year_32_factor": float(z.factors[31]) if s.years >= 32 else None,
-            }
-        )
+        row = {
+            "test": name,
+            "pv_benefits": benefits,
+            "pv_costs": costs,
+            "npv": benefits - costs,
+            "bcr": benefits / costs if costs > 0 else None,
+        }
+        if s.years >= 32:
+            row["year_32_factor"] = float(z.factors[31])
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -76,7 +76,11 @@ def cover_rows(case: Case, run: Run) -> list[tuple[str, str]]:
         ("scenario SHA-256", sha256(run.scenario_path)),
         ("price year", f"{scn.price_year} prices (GBP, real terms)"),
         ("horizon", f"{s.years} years"),
-        ("discount rate", f"{s.discount_rate:.2%} for years 1-30, lower beyond (Green Book)"),
+        (
+            "discount rate",
+            f"{s.discount_rate:.2%} a year for t = 1-30 years from the present, then "
+            f"{max(s.discount_rate - 0.005, 0):.2%} for t = 31-75 and lower beyond (Green Book)",
+        ),
         ("Green Book edition", green_book_note(s.green_book)),
         (
             "discounting convention",
@@ -167,7 +171,7 @@ def cell_format(sheet: str, column: str, row: Mapping[str, Any], names: Mapping[
     if col.startswith("p_") or col in ("share",):
         return PERCENT
     if sheet == names["assumptions"]:
-        return "#,##0.####"
+        return _assumption_format(str(row.get("field", "")), row.get("mean"))
     if sheet == names["switching_values"] and col in ("current", "switching_value", "change"):
         what = str(row.get("assumption", ""))
         if what.endswith("amount"):
@@ -176,5 +180,17 @@ def cell_format(sheet: str, column: str, row: Mapping[str, Any], names: Mapping[
     return GBP
 
 
-def is_money(fmt: str) -> bool:
-    return fmt == GBP
+MONEY_FIELDS = (".amount", "unit_costs.", ".cost", ".step", ".threshold")
+PROBABILITIES = {"uptake", "completion", "diversion", "share", "reoffend_without"}
+PROBABILITIES |= {"reoffend_with", "arrest", "community_order", "custody", "attachment_share"}
+PROBABILITIES |= {"discount_rate", "optimism_bias", "benefit_persistence"}
+
+
+def _assumption_format(field: str, mean: Any) -> str:
+    """An input's format: money in GBP, probabilities and rates as percentages, else a number."""
+    if any(k in field for k in MONEY_FIELDS):
+        return GBP
+    last = field.rsplit(".", 1)[-1]
+    if last in PROBABILITIES and isinstance(mean, int | float) and 0 <= mean <= 1:
+        return "0.0%"
+    return "#,##0.####"

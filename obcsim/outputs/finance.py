@@ -291,7 +291,9 @@ def terminal(frames: dict[str, pd.DataFrame], s: Settings) -> str:
         for col in out.columns:
             if pd.api.types.is_float_dtype(out[col]) and is_money(sheet, str(col)):
                 out[col] = out[col].map(gbp)
-            elif col in ("bcr", "current", "switching_value", "change", "payback_year"):
+            elif col == "bcr":
+                out[col] = out[col].map(lambda v: "-" if v is None or pd.isna(v) else f"{v:.2f}")
+            elif col in ("current", "switching_value", "change", "payback_year"):
                 out[col] = out[col].map(_number)
             elif str(col).startswith("p_"):
                 out[col] = out[col].map("{:.0%}".format)
@@ -301,8 +303,8 @@ def terminal(frames: dict[str, pd.DataFrame], s: Settings) -> str:
 
     head = (
         f"{s.years} years, discount rate {s.discount_rate:.1%}, optimism bias "
-        f"{s.optimism_bias:.0%}, benefits persisting {s.persistence:.0%} a year; present "
-        "values in GBP"
+        f"{s.optimism_bias:.0%}, benefits persisting {s.persistence:.0%} a year, year 1 "
+        f"{s.first_year}, Green Book {s.green_book}; present values in GBP"
     )
     switching = frames["switching_values"]
     alone = switching[switching.npv_of.str.endswith("alone")].drop(columns=["npv_of"])
@@ -311,6 +313,8 @@ def terminal(frames: dict[str, pd.DataFrame], s: Settings) -> str:
         f"Appraisal ({head})\n" + show(frames["appraisal"], SHEETS["appraisal"]),
         "Cashability (present values)\n" + show(cash, SHEETS["cashability"]),
         "Who pays (present values)\n" + show(frames["funding"], SHEETS["funding"]),
+        "Discounting sensitivity (the programme)\n"
+        + show(frames["sensitivity"], SHEETS["sensitivity"]),
         "Switching values: where each strand alone stops breaking even\n"
         + show(alone, SHEETS["switching_values"]),
     ]
