@@ -144,3 +144,22 @@ def test_printed_workbook(pack, tmp_path):
     assert len(table1) == 1  # Table 1 on one page, every column on it
     assert "gross saving non" in table1[0] and "£795,424" in table1[0]
     assert "(£233,714)" in table1[0]
+
+
+def test_cli_settings_reach_the_json_and_cover():
+    import json
+
+    from conftest import run_cli
+
+    args = ["--years", "60", "--green-book", "2026", "--first-year", "discounted", "--json"]
+    result = run_cli("tables", str(BARNET), *args)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["settings"]["green_book"] == "2026"
+    assert data["settings"]["first_year"] == "discounted"
+    assert "t = 1" in data["cover"]["discounting convention"]
+    assert "value-for-money measure" in data["cover"]["Green Book edition"]
+    tests = [r["test"] for r in data["sensitivity"]]
+    assert any("required, horizon over 50 years" in t for t in tests)
+    first = data["years"][0]
+    assert first["year"] == 1 and first["discount_factor"] == pytest.approx(1 / 1.035)

@@ -76,3 +76,16 @@ def test_external_against_backsolved_strand_by_strand():
     assert programme.gross_saving_backsolved == pytest.approx(795_424, abs=0.5)
     cps = frame[(frame.strand == "all") & (frame.agency == "cps")].iloc[0]
     assert cps.gross_saving_difference == pytest.approx(0)  # CPS keeps the back-solved £125
+
+
+def test_reconcile_groups_a_scenarios_own_differences_by_table():
+    from obcsim.obc.faults import by_fault
+    from obcsim.obc.published import published_investment, published_tables
+
+    scn = load_scenario(EXTERNAL)
+    inputs = (published_tables(), published_investment(), expected_tables(scn), scn.name)
+    faults = by_fault(*inputs, scn=scn)
+    own = [f for f in faults if f.check == "scenario_vs_published"]
+    assert len({(f.table, f.strand) for f in own}) == len(own) == 5  # four strands, Table 1
+    assert all("differs from" in f.message for f in own)
+    assert len(faults) == 15

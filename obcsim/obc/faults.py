@@ -15,6 +15,7 @@ strands (the OBC's savings do not rest on one set of unit costs).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -138,16 +139,30 @@ def group(findings: list[Finding]) -> list[Finding]:
                 parent[find(i)] = find(first[key])
             else:
                 first[key] = i
-    members: dict[int, list[int]] = defaultdict(list)
+    members: dict[object, list[int]] = defaultdict(list)
     for i in range(len(findings)):
-        members[find(i)].append(i)
+        root_i = find(i)
+        alone = all(f.check == "scenario_vs_published" for f in _members(findings, find, root_i))
+        # a scenario's own differences (no fault of the OBC behind them): one per table
+        members[("scenario", findings[i].table, findings[i].strand) if alone else root_i].append(i)
     out = []
     for group_ in members.values():
         rank = min(group_, key=lambda i: (_rank(findings[i].check), i))
         root = findings[rank]
         others = [_cell(findings[i]) for i in group_ if i != rank]
+        if root.check == "scenario_vs_published" and len(group_) > 1:
+            title = _title(root.table, root.strand)
+            root = replace(
+                root,
+                message=f"The scenario differs from {title} in {len(group_)} cells, where its "
+                f"inputs differ from the OBC's. The first: {root.message}",
+            )
         out.append(replace(root, propagates_to="; ".join(dict.fromkeys(others)), cells=len(group_)))
     return out  # in the order of each fault's first cell
+
+
+def _members(findings: list[Finding], find: Callable[[int], int], root: int) -> list[Finding]:
+    return [f for i, f in enumerate(findings) if find(i) == root]
 
 
 def _rank(check: str) -> int:
