@@ -243,7 +243,7 @@ def test_finance_cli_json_and_workbook_agree(tmp_path):
     written = run_cli("tables", *args, "--out", str(out))
     assert written.returncode == 0, written.stderr
     wb = load_workbook(out)
-    for key in ("appraisal", "funding", "years_discounted", "cashability", "sensitivity"):
+    for key in ("appraisal", "funding", "cashability", "sensitivity"):
         ws = wb[finance.SHEETS[key]]
         assert ws["A1"].value.startswith(finance.SHEETS[key])  # a title row on every sheet
         header = [c.value for c in ws[3]]
@@ -258,6 +258,16 @@ def test_finance_cli_json_and_workbook_agree(tmp_path):
                 else:
                     assert cell == (value if value != "" else None)  # Excel keeps no ""
         assert ws.freeze_panes == "A4"
+    # the years print one row a year: each agency's net and the programme's flows, as in JSON
+    ws = wb[finance.SHEETS["years_discounted"]]
+    header = [c.value for c in ws[3]]
+    for row in ws.iter_rows(min_row=4, values_only=True):
+        cells = dict(zip(header, row, strict=True))
+        same_year = [r for r in data["years_discounted"] if r["year"] == cells["year"]]
+        by = {r["agency"]: r for r in same_year}
+        assert cells["programme net"] == pytest.approx(by["total"]["net"])
+        assert cells["Police net"] == pytest.approx(by["police"]["net"])
+        assert cells["discount factor"] == pytest.approx(by["total"]["discount_factor"])
     money = wb[finance.SHEETS["appraisal"]]["B4"].number_format
     assert money.endswith('("£"#,##0);"£"0')
     assert wb[finance.SHEETS["assumptions"]].max_row > 50

@@ -136,8 +136,9 @@ def notes(case: Case, sheets: list[str], names: Mapping[str, str]) -> dict[str, 
     out.update(
         {
             names["investment"]: f"{prices}; Table 2 layout: set-up and ongoing, staff and cash",
-            names["years"]: f"{prices}, undiscounted; discount factor per year",
-            names["years_discounted"]: f"{prices}, discounted (each figure x its factor)",
+            names["years"]: f"{prices}, undiscounted; one row a year: each agency's net "
+            "position and the programme's flows",
+            names["years_discounted"]: f"{prices}, discounted (each figure x its year's factor)",
             names["appraisal"]: f"{pv}{vfm}",
             names["sensitivity"]: f"{pv}; the programme under other discounting",
             names["cashability"]: f"{pv}; which savings can be taken as cash, by rule",

@@ -27,6 +27,7 @@ from obcsim.errors import InputError
 from obcsim.obc.faults import by_fault
 from obcsim.obc.published import published_investment, published_tables
 from obcsim.outputs import committee, cover, external
+from obcsim.outputs import sheets as sheets_
 from obcsim.outputs.report import SHEET_TITLES
 
 SHEETS = {
@@ -181,7 +182,7 @@ def workbook(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         sheets[SHEET_TITLES.get(s, s)] = block.rename(columns=_header)
     for key, frame in frames.items():
         if key != "tables":
-            shown = frame.copy()
+            shown = sheets_.years_wide(frame) if key.startswith("years") else frame.copy()
             if "agency" in shown:
                 shown["agency"] = [agency_label(str(a)) for a in shown.agency]
             sheets[SHEETS[key]] = shown.rename(columns=_header)
