@@ -54,7 +54,8 @@ def test_file_formats(tmp_path, capsys, rows, fmt):
         )
     else:
         wb = load_workbook(path)
-        assert wb.sheetnames[:5] == [
+        assert wb.sheetnames[:6] == [
+            "Cover",
             "Table 1 programme",
             "NJP",
             "Community coaches",
@@ -62,8 +63,8 @@ def test_file_formats(tmp_path, capsys, rows, fmt):
             "IOM",
         ]
         ws = wb["Table 1 programme"]
-        assert [c.value for c in ws[1]][:2] == ["agency", "gross saving"]
-        total = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "Total")
+        assert [c.value for c in ws[3]][:2] == ["agency", "gross saving"]  # under the title
+        total = next(r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] == "Total")
         programme = {r["agency"]: r for r in rows if r["strand"] == "all"}
         assert list(total[1:6]) == pytest.approx(
             [
@@ -77,7 +78,7 @@ def test_file_formats(tmp_path, capsys, rows, fmt):
                 )
             ]
         )
-        assert ws["B2"].number_format.endswith('("£"#,##0);"£"0') and ws.freeze_panes == "A2"
+        assert ws["B4"].number_format.endswith('("£"#,##0);"£"0') and ws.freeze_panes == "A4"
 
 
 def test_xlsx_sheets_cover_every_strand(barnet):
@@ -111,16 +112,22 @@ def test_reconcile_json():
             "implied",
             "difference",
             "message",
+            "propagates_to",
+            "cells",
         }
         for f in findings
     )
     checks = {f["check"] for f in findings}
-    assert {"sign", "row_sum", "table1_vs_table2", "scenario_vs_published"} <= checks
+    assert {"sign", "row_sum", "table1_vs_table2", "text_vs_table", "unit_cost_spread"} <= checks
+    cells = json.loads(run_cli("reconcile", "--json", "--cells").stdout)
+    assert "scenario_vs_published" in {f["check"] for f in cells}
+    assert sum(f["cells"] for f in findings) >= len(cells)
 
 
 def test_reconcile_terminal(capsys):
     code, out, _ = run_main(capsys, "reconcile")
-    assert code == 0 and "findings" in out and "sign error" in out
+    assert code == 0 and "distinct faults" in out and "sign error" in out
+    assert "It propagates to:" in out
 
 
 def test_backsolve_command(capsys):

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from conftest import BARNET, one_strand, run_cli
 from obcsim.accounts import appraisal, cashability, funding
 from obcsim.accounts.ledger import expected_tables
+from obcsim.accounts.money import agency_label
 from obcsim.accounts.years import Settings, discount_factors
 from obcsim.case.load import scenario_from_data
 from obcsim.case.scenario import Cashability
@@ -52,11 +53,44 @@ def test_payback_after_a_costly_start():
 
 
 def test_green_book_rates_fall_after_year_30():
-    f = discount_factors(33, 0.035)
-    assert f[0] == 1 and f[1] == pytest.approx(1 / 1.035)
-    assert f[30] / f[29] == pytest.approx(1 / 1.035)
-    assert f[31] / f[30] == pytest.approx(1 / 1.035)
-    assert f[32] / f[31] == pytest.approx(1 / 1.03)
+    f = discount_factors(40, 0.035)
+    # by hand: year k sits at t = k - 1; 3.5% for t = 1..30, 3.0% from t = 31
+    hand = [1.035 ** -min(k - 1, 30) * 1.03 ** -max(k - 31, 0) for k in range(1, 41)]
+    assert f == pytest.approx(hand, rel=1e-12)
+    assert f[31] == pytest.approx(0.345901, abs=5e-7)  # year 32
+    assert f[30] / f[29] == pytest.approx(1 / 1.035)  # year 31 = t 30, still 3.5%
+    assert f[31] / f[30] == pytest.approx(1 / 1.03)  # year 32 = t 31, 3.0%
+    later = discount_factors(80, 0.035)
+    assert later[76] / later[75] == pytest.approx(1 / 1.025)  # t 76
+    assert later[75] / later[74] == pytest.approx(1 / 1.03)  # t 75
+
+
+def test_first_year_convention_and_the_2026_lower_rate():
+    f = discount_factors(3, 0.1, "discounted")
+    assert f == pytest.approx([1 / 1.1, 1 / 1.21, 1 / 1.331])
+    low = discount_factors(80, 0.035, lower=True)
+    assert low[1] == pytest.approx(1 / 1.03) and low[31] / low[30] == pytest.approx(1 / 1.0257)
+    assert low[76] / low[75] == pytest.approx(1 / 1.0214)
+
+
+def test_barnet_discounting_figures(barnet):
+    five = appraisal.expected_case(barnet, Settings.of(barnet, years=5))
+    assert five.years.programme().npv()[0, 0] == pytest.approx(2_475_598, abs=0.5)
+    t1 = appraisal.expected_case(barnet, Settings.of(barnet, years=5, first_year="discounted"))
+    assert t1.years.programme().npv()[0, 0] == pytest.approx(2_391_882, abs=0.5)
+    s40 = Settings.of(barnet, years=40, green_book="2026")
+    forty = appraisal.expected_case(barnet, s40)
+    y = forty.years.programme()
+    hand = np.array([1.035 ** -min(k - 1, 30) * 1.03 ** -max(k - 31, 0) for k in range(1, 41)])
+    assert y.npv()[0, 0] == pytest.approx(float(hand @ y.net[0, :, 0]), rel=1e-12)
+    sens = appraisal.sensitivity_frame(forty).set_index("test")
+    assert sens.npv.iloc[0] == pytest.approx(y.npv()[0, 0])
+    assert sens.year_32_factor.iloc[0] == pytest.approx(0.345901, abs=5e-7)
+    assert "2026 lower-rate test" in sens.index[2] and "required" not in sens.index[2]
+    long = appraisal.sensitivity_frame(
+        appraisal.expected_case(barnet, Settings.of(barnet, years=60, green_book="2026"))
+    )
+    assert "required" in long.test.iloc[2]
 
 
 def test_one_year_undiscounted_equals_the_foundation_tables(barnet):
@@ -114,10 +148,19 @@ def test_cashability_rules(rule, saving, cash):
 
 
 def test_cashable_split_adds_up(barnet):
-    t = finance.tables_with_cash(barnet, expected_tables(barnet))
+    t = finance.tables_with_cash(barnet, expected_tables(barnet), Settings.of(barnet))
     assert np.allclose(t.gross_saving_cashable + t.gross_saving_non_cashable, t.gross_saving)
     programme = t[t.strand == "all"].set_index("agency")
-    assert programme.loc["police", "gross_saving_cashable"] == 5 * 52_000  # whole posts only
+    # whole posts of the saving net of the officer time cautions take: 298,757 - 98,400 = 3.85
+    assert programme.loc["police", "gross_saving_cashable"] == 3 * 52_000
+    gross = barnet.finance.cashability["police"].model_copy(update={"base": "gross"})
+    rules = {**barnet.finance.cashability, "police": gross}
+    scn = barnet.model_copy(
+        update={"finance": barnet.finance.model_copy(update={"cashability": rules})}
+    )
+    t_gross = finance.tables_with_cash(scn, expected_tables(scn), Settings.of(scn))
+    police = t_gross[(t_gross.strand == "all") & (t_gross.agency == "police")]
+    assert police.gross_saving_cashable.iloc[0] == 5 * 52_000
     assert programme.loc["cps", "gross_saving_cashable"] == 0
     for _, block in t.groupby("strand"):
         rows = block[block.agency != "total"]
@@ -200,18 +243,32 @@ def test_finance_cli_json_and_workbook_agree(tmp_path):
     written = run_cli("tables", *args, "--out", str(out))
     assert written.returncode == 0, written.stderr
     wb = load_workbook(out)
-    for key in ("appraisal", "funding", "years_discounted", "cashability"):
+    for key in ("appraisal", "funding", "cashability", "sensitivity"):
         ws = wb[finance.SHEETS[key]]
-        header = [c.value for c in ws[1]]
+        assert ws["A1"].value.startswith(finance.SHEETS[key])  # a title row on every sheet
+        header = [c.value for c in ws[3]]
         assert header == [h.replace("_", " ") for h in data[key][0]]
-        for row, expected in zip(ws.iter_rows(min_row=2, values_only=True), data[key], strict=True):
-            for cell, value in zip(row, expected.values(), strict=True):
-                if isinstance(value, float):
+        rows = ws.iter_rows(min_row=4, values_only=True)
+        for row, expected in zip(rows, data[key], strict=True):
+            for cell, (col, value) in zip(row, expected.items(), strict=True):
+                if col == "agency":
+                    assert cell == agency_label(value)
+                elif isinstance(value, float):
                     assert cell == pytest.approx(value)
                 else:
                     assert cell == (value if value != "" else None)  # Excel keeps no ""
-        assert ws.freeze_panes == "A2"
-    money = wb[finance.SHEETS["appraisal"]]["B2"].number_format
+        assert ws.freeze_panes == "A4"
+    # the years print one row a year: each agency's net and the programme's flows, as in JSON
+    ws = wb[finance.SHEETS["years_discounted"]]
+    header = [c.value for c in ws[3]]
+    for row in ws.iter_rows(min_row=4, values_only=True):
+        cells = dict(zip(header, row, strict=True))
+        same_year = [r for r in data["years_discounted"] if r["year"] == cells["year"]]
+        by = {r["agency"]: r for r in same_year}
+        assert cells["programme net"] == pytest.approx(by["total"]["net"])
+        assert cells["Police net"] == pytest.approx(by["police"]["net"])
+        assert cells["discount factor"] == pytest.approx(by["total"]["discount_factor"])
+    money = wb[finance.SHEETS["appraisal"]]["B4"].number_format
     assert money.endswith('("£"#,##0);"£"0')
     assert wb[finance.SHEETS["assumptions"]].max_row > 50
 

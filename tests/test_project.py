@@ -6,6 +6,7 @@ from conftest import ROOT
 from obcsim.accounts.ledger import expected_tables
 from obcsim.case.shipped import shipped_scenario
 from obcsim.model import expected
+from obcsim.obc.faults import by_fault
 from obcsim.obc.published import published_investment, published_tables
 from obcsim.obc.reconcile import reconcile
 
@@ -32,10 +33,10 @@ def test_shipped_scenario_is_package_data():
 
 def test_readme_figures(barnet):
     assert f"{len(published_tables()) * 3} cells" in README
-    found = reconcile(
-        published_tables(), published_investment(), expected_tables(barnet), barnet.name
-    )
-    assert f"{len(found)} findings" in README
+    inputs = (published_tables(), published_investment(), expected_tables(barnet), barnet.name)
+    faults = by_fault(*inputs, scn=barnet)
+    assert f"{len(faults)} distinct faults" in README
+    assert f"lists the {len(reconcile(*inputs))} failing cells" in README
     for name, shown in [
         ("njp", "190"),
         ("coaches", "40"),

@@ -170,3 +170,46 @@ def test_the_obc_itself(barnet):
         if f.check == "scenario_vs_published"
         and f.measure in ("gross_saving", "operating_cost", "annual_impact")
     ]
+
+
+def test_one_finding_per_fault():
+    from obcsim.obc.faults import group
+
+    t = set_cell(clean(), "all", "total", "setup_cost", -20.0)  # 12 off
+    t = set_cell(t, "all", "total", "year1_impact", 60.0)  # consistent with its row: 12 off too
+    cells = reconcile(t)
+    assert len(cells) >= 2
+    faults = group(cells)
+    assert len(faults) == 1 and faults[0].cells == len(cells)
+    assert faults[0].measure == "setup_cost" and "year-1 impact" in faults[0].propagates_to
+
+
+def test_the_obc_by_fault(barnet):
+    from obcsim.accounts.ledger import expected_tables
+    from obcsim.obc.faults import by_fault
+
+    inputs = (published_tables(), published_investment(), expected_tables(barnet), barnet.name)
+    faults = by_fault(*inputs, scn=barnet)
+    cells = reconcile(*inputs)
+    # every cell-level finding is in exactly one fault
+    text = [f for f in faults if f.check == "text_vs_table"]
+    spread = [f for f in faults if f.check == "unit_cost_spread"]
+    assert sum(f.cells for f in faults) == len(cells) + 4 + len(spread)  # 4 text cells
+    # the £37,000 error is one fault, however many cells it reaches
+    short = [f for f in faults if "37,000" in f.message or "£37,000" in f.propagates_to]
+    assert len(short) == 1 and short[0].cells == 5
+    # the text against the tables: £15,000 vs £17,650, £18,200 vs £17,650, £40,000 vs £38,100
+    found = {(f.strand, f.agency, round(-f.implied), round(-f.published)) for f in text}
+    assert found == {
+        ("njp", "council", 15_000, 17_650),
+        ("coaches", "council", 18_200, 17_650),
+        ("conditional_cautions", "police", 40_000, 38_100),
+    }
+    # the council's £10,000 in the text joins the sign fault on the same cell
+    sign = next(f for f in faults if f.check == "sign")
+    assert "£10,000" in sign.propagates_to and sign.cells == 6
+    # the back-solved unit costs spread between strands
+    assert {f.measure for f in spread} == {"arrest", "community_order"}
+    arrest = next(f for f in spread if f.measure == "arrest")
+    assert arrest.published / arrest.implied == pytest.approx(1416.317 / 224.72727, rel=1e-4)
+    assert len(faults) == 10

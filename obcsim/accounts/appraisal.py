@@ -7,7 +7,7 @@ are what `obcsim tables --years ...` prints, writes to its workbook and emits as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,7 @@ import pandas as pd
 
 from obcsim.accounts import cashability, funding
 from obcsim.accounts.ledger import Annual, draws_annual, expected_annual
-from obcsim.accounts.years import Settings, Years, profiles, yearly
+from obcsim.accounts.years import Settings, Years, discount_factors, profiles, yearly
 from obcsim.case import edit
 from obcsim.case.scenario import PROGRAMME, Scenario
 from obcsim.model.expected import BASE, Reader
@@ -89,39 +89,83 @@ def years_frame(case: Case) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def has_draws(case: Case) -> bool:
+    """Whether the case holds Monte Carlo draws (and so intervals)."""
+    return case.years.gross.shape[2] > 1
+
+
 def appraisal_frame(case: Case) -> pd.DataFrame:
-    """Per agency and the programme: PV of benefits and costs, NPV, BCR, payback year."""
+    """Per agency and the programme: PV of benefits and costs, NPV, BCR, payback year; with
+    draws, the NPV's 90% interval and P(NPV > 0)."""
     rows = []
+    draws = has_draws(case)
     for y in (case.years, case.years.programme()):
         npv, bcr, payback = y.npv(), y.bcr(), y.payback()
         benefits, costs = y.pv(y.gross), y.pv(y.costs)
         for i, agency in enumerate(y.agencies):
             first = payback[i]
-            rows.append(
-                {
-                    "agency": agency,
-                    "pv_benefits": float(benefits[i].mean()),
-                    "pv_costs": float(costs[i].mean()),
-                    "npv": float(npv[i].mean()),
-                    "npv_p05": float(np.percentile(npv[i], 5)),
-                    "npv_p95": float(np.percentile(npv[i], 95)),
-                    "p_npv_positive": float((npv[i] > 0).mean()),
-                    "bcr": float(np.nanmean(bcr[i])) if np.isfinite(bcr[i]).any() else None,
-                    "payback_year": int(np.median(first)) if (first > 0).mean() >= 0.5 else None,
-                }
-            )
+            row = {
+                "agency": agency,
+                "pv_benefits": float(benefits[i].mean()),
+                "pv_costs": float(costs[i].mean()),
+                "npv": float(npv[i].mean()),
+            }
+            if draws:
+                row["npv_p05"] = float(np.percentile(npv[i], 5))
+                row["npv_p95"] = float(np.percentile(npv[i], 95))
+                row["p_npv_positive"] = float((npv[i] > 0).mean())
+            row["bcr"] = float(np.nanmean(bcr[i])) if np.isfinite(bcr[i]).any() else None
+            row["payback_year"] = int(np.median(first)) if (first > 0).mean() >= 0.5 else None
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sensitivity_frame(case: Case) -> pd.DataFrame:
+    """The programme's NPV and BCR under other discounting: the standard schedule from 3.5% and
+    from 3.0% (under the 2026 edition, its lower-rate test, required past 50 years), and the
+    other first-year convention."""
+    s, y = case.settings, case.years.programme()
+    other = "discounted" if s.first_year == "undiscounted" else "undiscounted"
+    lower = s.green_book == "2026"
+    tests = [
+        (f"central: {s.discount_rate:.1%} schedule, year 1 {s.first_year}", None),
+        ("standard schedule from 3.5%", discount_factors(s.years, 0.035, s.first_year)),
+        (
+            "Green Book 2026 lower-rate test (3.0%, 2.57% ...)"
+            + (": required, horizon over 50 years" if s.years > 50 else "")
+            if lower
+            else "standard schedule from 3.0%",
+            discount_factors(s.years, 0.03, s.first_year, lower=lower),
+        ),
+        (f"year 1 {other}", discount_factors(s.years, s.discount_rate, other)),
+    ]
+    rows = []
+    for name, factors in tests:
+        z = y if factors is None else replace(y, factors=factors)
+        benefits, costs = float(z.pv(z.gross).mean()), float(z.pv(z.costs).mean())
+        row = {
+            "test": name,
+            "pv_benefits": benefits,
+            "pv_costs": costs,
+            "npv": benefits - costs,
+            "bcr": benefits / costs if costs > 0 else None,
+        }
+        if s.years >= 32:
+            row["year_32_factor"] = float(z.factors[31])
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
 def cashability_frame(case: Case) -> pd.DataFrame:
     """Per agency: its rule and the PV of gross savings split into cashable and not."""
     y, scn = case.years, case.scenario
-    cash = y.pv(cashability.split(scn, y.gross))
+    cash = y.pv(cashability.split(scn, y.gross, cashability.staff_costs(scn, case.settings)))
     gross = y.pv(y.gross)
     rows: list[dict[str, Any]] = [
         {
             "agency": a,
             "rule": cashability.describe(cashability.rule_for(scn, a)),
+            "base": cashability.rule_for(scn, a).base,
             "source": cashability.rule_for(scn, a).source or "",
             "pv_gross_saving": float(gross[i].mean()),
             "pv_cashable": float(cash[i].mean()),
@@ -131,7 +175,7 @@ def cashability_frame(case: Case) -> pd.DataFrame:
     ]
     keys = ("pv_gross_saving", "pv_cashable", "pv_non_cashable")
     total = {k: sum(float(r[k]) for r in rows) for k in keys}
-    return pd.DataFrame([*rows, {"agency": "total", "rule": "", "source": "", **total}])
+    return pd.DataFrame([*rows, {"agency": "total", "rule": "", "base": "", "source": "", **total}])
 
 
 def funding_frame(case: Case, model: str, priced_on: Case | None = None) -> pd.DataFrame:
@@ -141,25 +185,29 @@ def funding_frame(case: Case, model: str, priced_on: Case | None = None) -> pd.D
     alloc = funding.allocate(
         case.scenario, case.years, model, case.outcomes, float(price.outcomes.mean())
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, agency in enumerate([*alloc.agencies, "total"]):
 
         def pick(x: np.ndarray, i: int = i, agency: str = agency) -> np.ndarray:
             return x.sum(axis=0) if agency == "total" else x[i]
 
         net = pick(alloc.net)
-        rows.append(
-            {
-                "model": model,
-                "agency": agency,
-                "contribution": float(pick(alloc.contribution).mean()),
-                "benefit": float(pick(alloc.benefit).mean()),
-                "net": float(net.mean()),
-                "net_p05": float(np.percentile(net, 5)),
-                "net_p95": float(np.percentile(net, 95)),
-                "p_worse_off": float((net < 0).mean()),
-            }
-        )
+
+        row = {
+            "model": model,
+            "agency": agency,
+            "contribution": float(pick(alloc.contribution).mean()),
+            "benefit": float(pick(alloc.benefit).mean()),
+            "net": float(net.mean()),
+        }
+        if has_draws(case):
+            row["net_p05"] = float(np.percentile(net, 5))
+            row["net_p95"] = float(np.percentile(net, 95))
+            row["p_worse_off"] = float((net < 0).mean())
+        rows.append(row)
+    paying = [r for r in rows if r["agency"] in funding.partners(case.scenario)]
+    sums = {k: sum(float(r[k]) for r in paying) for k in ("contribution", "benefit", "net")}
+    rows.insert(-1, {"model": model, "agency": "partners", **sums})
     return pd.DataFrame(rows)
 
 

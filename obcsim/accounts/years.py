@@ -6,8 +6,15 @@ counts its "year 1"; with `calendar: true` years run from the first go-live date
 that starts later contributes only the part of a year it is live. Activity (what drives
 savings) follows the strand's `ramp_up` factors; a year's cohort keeps saving in later years
 at `benefit_persistence` a year; operating costs run while a strand is live; set-up costs fall
-in the year it goes live. Costs carry the optimism-bias uplift. Year 1 is the present (discount
-factor 1); the discount rate falls beyond year 30 as in the Green Book's long-term schedule.
+in the year it goes live. Costs carry the optimism-bias uplift.
+
+Discounting (HM Treasury Green Book): programme year k sits at t = k - 1 years from the present
+by default (`first_year: undiscounted`: year 1 is the present, factor 1, as the OBC counts its
+year 1), or at t = k (`first_year: discounted`). The factor is the product of 1 / (1 + r_u) over
+u = 1..t, with r_u the schedule's rate for year u: 3.5% for years 1-30, 3.0% for 31-75, 2.5%
+for 76-125, 2.0% for 126-200, 1.5% for 201-300, 1.0% beyond. A base rate other than 3.5% keeps
+the same steps down. The February 2026 edition adds a lower-rate sensitivity test (3.0%, 2.57%,
+2.14%, 1.71%, 1.29%, 0.86%) for horizons over 50 years (`LOWER_2026`).
 """
 
 from __future__ import annotations
@@ -20,8 +27,11 @@ import numpy as np
 
 from obcsim.case.scenario import PROGRAMME, Scenario
 
-# Green Book: the standard rate for years 0-30, then lower by these steps (3.5% -> 3.0 ...).
+# Green Book: the standard rate for years 1-30, then lower by these steps (3.5% -> 3.0 ...).
 LONG_TERM = ((30, 0.0), (75, 0.005), (125, 0.010), (200, 0.015), (300, 0.020), (math.inf, 0.025))
+# Green Book 2026: the additional sensitivity test's rates (pure time preference 0), same bands.
+LOWER_2026 = (0.03, 0.0257, 0.0214, 0.0171, 0.0129, 0.0086)
+FIRST_YEAR_T = {"undiscounted": 0, "discounted": 1}
 ArrayLike = np.ndarray | float
 
 
@@ -34,6 +44,8 @@ class Settings:
     optimism_bias: float
     persistence: float
     calendar: bool
+    first_year: str = "undiscounted"
+    green_book: str = "2022"
 
     @classmethod
     def of(
@@ -42,6 +54,8 @@ class Settings:
         years: int | None = None,
         discount_rate: float | None = None,
         optimism_bias: float | None = None,
+        first_year: str | None = None,
+        green_book: str | None = None,
     ) -> Settings:
         f = scn.finance
         return cls(
@@ -50,21 +64,33 @@ class Settings:
             f.optimism_bias if optimism_bias is None else optimism_bias,
             f.benefit_persistence,
             f.calendar,
+            f.first_year if first_year is None else first_year,
+            f.green_book if green_book is None else green_book,
         )
 
 
 def rate(year: int, base: float) -> float:
-    """The discount rate applied from `year` to the next (years counted from 0)."""
+    """The rate for year `year` (1, 2, ...): the step from t = year - 1 to t = year."""
     cut = next(cut for last, cut in LONG_TERM if year <= last)
     return max(base - cut, 0.0)
 
 
-def discount_factors(n: int, base: float) -> np.ndarray:
-    """Factor for programme years 1..n; year 1 is the present."""
-    out = np.ones(n)
-    for t in range(1, n):
-        out[t] = out[t - 1] / (1 + rate(t - 1, base))
-    return out
+def lower_rate(year: int) -> float:
+    """The Green Book 2026 sensitivity test's rate for year `year`."""
+    band = next(i for i, (last, _) in enumerate(LONG_TERM) if year <= last)
+    return LOWER_2026[band]
+
+
+def discount_factors(
+    n: int, base: float, first_year: str = "undiscounted", lower: bool = False
+) -> np.ndarray:
+    """Factors for programme years 1..n: year k at t = k - 1 (or k, if the first year is
+    discounted); `lower`: the 2026 sensitivity test's schedule instead of `base`'s."""
+    shift = FIRST_YEAR_T[first_year]
+    out = np.ones(n + shift)
+    for t in range(1, n + shift):
+        out[t] = out[t - 1] / (1 + (lower_rate(t) if lower else rate(t, base)))
+    return out[shift:]
 
 
 def _overlap(n: int, offset: float) -> np.ndarray:
@@ -210,6 +236,5 @@ def yearly(
         )
         target[i] += np.outer(shape_of, row(value))
     uplift = 1.0 + s.optimism_bias
-    return Years(
-        scn.agencies, s, g, uplift * op, uplift * su, discount_factors(s.years, s.discount_rate)
-    )
+    factors = discount_factors(s.years, s.discount_rate, s.first_year)
+    return Years(scn.agencies, s, g, uplift * op, uplift * su, factors)

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from obcsim.case.prices import repriced
 from obcsim.case.safeyaml import parse_yaml
 from obcsim.case.scenario import ALL_STRANDS, Scenario, _Located
 from obcsim.errors import InputError
@@ -52,10 +53,11 @@ def scenario_from_data(data: Any, source: str = "scenario") -> Scenario:
     if not isinstance(data, dict):
         raise InputError(source, "", "a scenario is a YAML mapping of fields to values")
     try:
-        return Scenario.model_validate(data)
+        scn = Scenario.model_validate(data)
     except ValidationError as exc:
         field, rule = _first_error(exc)
         raise InputError(source, field, rule) from None
+    return repriced(scn, source)
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -51,10 +51,15 @@ class Cascade(_Model):
 
 
 class UnitCost(_Model):
-    """Who bears an event's cost, and (optionally) its default cost per event in GBP."""
+    """Who bears an event's cost, and (optionally) its default cost per event in GBP, at the
+    scenario's price year unless `price_year` says otherwise (then it is repriced on loading:
+    `case.prices`)."""
 
     agency: str
     cost: NonNegative | None = None
+    price_year: Annotated[str, BeforeValidator(str)] | None = Field(
+        default=None, pattern=r"^\d{4}/\d{2}$"
+    )
 
 
 class CostItem(_Model):
@@ -71,9 +76,12 @@ class CostItem(_Model):
 class Cashability(_Model):
     """When an agency's saving becomes cash: `full`; in whole `step`s only (for example one FTE:
     less is an efficiency, not cash); all of it once it reaches `threshold` (for example enough
-    to close a court); or `never` (no local budget)."""
+    to close a court); or `never` (no local budget). `base`: the saving the rule applies to,
+    `gross`, or `net` of the agency's own staff operating costs on the programme (officer time
+    spent on it is not a post freed)."""
 
     rule: Literal["full", "step", "threshold", "never"] = "full"
+    base: Literal["gross", "net"] = "gross"
     step: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     threshold: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     source: str | None = None
@@ -104,6 +112,8 @@ class Finance(_Model):
     optimism_bias: float = Field(default=0.0, ge=0, le=10, allow_inf_nan=False)
     benefit_persistence: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
     calendar: bool = False
+    first_year: Literal["undiscounted", "discounted"] = "undiscounted"
+    green_book: Annotated[Literal["2022", "2026"], BeforeValidator(str)] = "2022"
     partners: tuple[str, ...] | None = None
     cashability: dict[str, Cashability] = Field(default_factory=dict)
     pooled_shares: dict[str, float] = Field(default_factory=dict)

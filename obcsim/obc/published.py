@@ -35,3 +35,10 @@ def published_gross(strand: str, agency: str, tables: pd.DataFrame | None = None
     t = published_tables() if tables is None else tables
     row = t[(t.table == STRAND_TABLE) & (t.strand == strand) & (t.agency == agency)]
     return float(row.gross_saving.iloc[0]) if len(row) else 0.0
+
+
+def published_text() -> pd.DataFrame:
+    """Figures the OBC's text states for cells of its strand tables (costs positive), with
+    where they are and whether the text says "about"."""
+    frame = _read("obc_text_figures.csv")
+    return frame.astype({"text_amount": float, "approximate": bool})

@@ -35,6 +35,8 @@ class Finding:
     implied: float
     difference: float | None
     message: str
+    propagates_to: str = ""  # the other cells a fault reaches ("; "-separated)
+    cells: int = 1  # how many cell-level findings the fault accounts for
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -9,6 +9,8 @@ reconciliation findings.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,14 +18,16 @@ import pandas as pd
 
 from obcsim.accounts import appraisal, cashability, ledger
 from obcsim.accounts.funding import MODELS
-from obcsim.accounts.ledger import MEASURES
+from obcsim.accounts.ledger import MEASURES, Annual
 from obcsim.accounts.money import agency_label, gbp
 from obcsim.accounts.years import Settings
 from obcsim.case.distributions import PARAMS, Dist
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
+from obcsim.obc.faults import by_fault
 from obcsim.obc.published import published_investment, published_tables
-from obcsim.obc.reconcile import reconcile
+from obcsim.outputs import committee, cover, external
+from obcsim.outputs import sheets as sheets_
 from obcsim.outputs.report import SHEET_TITLES
 
 SHEETS = {
@@ -32,11 +36,13 @@ SHEETS = {
     "years": "Years",
     "years_discounted": "Years discounted",
     "appraisal": "Appraisal",
+    "sensitivity": "Discounting sensitivity",
     "cashability": "Cashability",
     "funding": "Funding",
     "switching_values": "Switching values",
     "assumptions": "Assumptions",
     "reconciliation": "Reconciliation",
+    "external": "Against back-solved costs",
 }
 NOT_MONEY = {
     "year",
@@ -54,14 +60,18 @@ NOT_MONEY = {
 }
 
 
-def tables_with_cash(scn: Scenario, t: pd.DataFrame) -> pd.DataFrame:
+def tables_with_cash(scn: Scenario, t: pd.DataFrame, s: Settings) -> pd.DataFrame:
     """The year-1 tables `t` with gross saving split into cashable and non-cashable: each
-    agency's programme saving goes through its rule, and each strand gets its pro-rata part."""
+    agency's programme saving (net of its own staff costs where its rule says so) goes through
+    its rule, and each strand gets its pro-rata part."""
     programme = t[(t.strand == "all") & (t.agency != "total")]
+    staff = cashability.staff_costs(scn, s)[:, :1]
     fraction = {}
     for agency, saving in zip(programme.agency, programme.gross_saving, strict=True):
+        i = scn.agencies.index(str(agency))
+        base = cashability.base(scn, np.full((len(scn.agencies), 1, 1), saving), staff)[i]
         rule = cashability.rule_for(scn, str(agency))
-        cashed = float(cashability.cashable(rule, np.array([saving]))[0])
+        cashed = float(cashability.cashable(rule, base)[0, 0])
         fraction[agency] = cashed / saving if saving > 0 else 0.0
     rows = t.agency != "total"
     t = t.assign(gross_saving_cashable=0.0)
@@ -118,25 +128,32 @@ def pack(
             for c in ("gross_saving", "operating_cost", "setup_cost", "net")
         }
     )
-    funding = []
-    for model in models:
-        if model == "pooled" and not scn.finance.pooled_shares and len(models) > 1:
-            continue  # pooled needs shares; asked for alone it says so
-        funding.append(appraisal.funding_frame(case, model, priced_on=expected))
+    shown, _ = shown_models(scn, models)
+    funding = [appraisal.funding_frame(case, m, priced_on=expected) for m in shown]
     year1 = ledger.tables(scn, expected.annual)
-    findings = reconcile(published_tables(), published_investment(), year1, scn.name)
+    findings = by_fault(published_tables(), published_investment(), year1, scn.name, scn)
     return {
-        "tables": tables_with_cash(scn, year1),
+        "tables": tables_with_cash(scn, year1, expected.settings),
         "investment": ledger.investment_table(scn),
         "years": years,
         "years_discounted": discounted,
         "appraisal": appraisal.appraisal_frame(case),
+        "sensitivity": appraisal.sensitivity_frame(expected),
         "cashability": appraisal.cashability_frame(case),
         "funding": pd.concat(funding, ignore_index=True),
         "switching_values": appraisal.switching_values(expected),
         "assumptions": assumptions_frame(scn),
         "reconciliation": pd.DataFrame([f.as_dict() for f in findings]),
-    }
+    } | ({"external": external.against_backsolved(scn)} if cover.uses_gmca(scn) else {})
+
+
+def shown_models(scn: Scenario, models: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The funding models the pack shows, and why any asked for is not (pooled without
+    shares, when all models are asked for; asked for alone, `check_model` refuses it)."""
+    omitted = {}
+    if "pooled" in models and not scn.finance.pooled_shares and len(models) > 1:
+        omitted["pooled"] = "the scenario sets no finance.pooled_shares"
+    return tuple(m for m in models if m not in omitted), omitted
 
 
 def _header(column: str) -> str:
@@ -163,9 +180,12 @@ def workbook(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         block = t[t.strand == s].drop(columns="strand").reset_index(drop=True)
         block["agency"] = [agency_label(a) for a in block.agency]
         sheets[SHEET_TITLES.get(s, s)] = block.rename(columns=_header)
-    sheets.update(
-        {SHEETS[k]: v.rename(columns=_header) for k, v in frames.items() if k != "tables"}
-    )
+    for key, frame in frames.items():
+        if key != "tables":
+            shown = sheets_.years_wide(frame) if key.startswith("years") else frame.copy()
+            if "agency" in shown:
+                shown["agency"] = [agency_label(str(a)) for a in shown.agency]
+            sheets[SHEETS[key]] = shown.rename(columns=_header)
     return sheets
 
 
@@ -176,18 +196,72 @@ def settings_dict(s: Settings) -> dict[str, Any]:
         "optimism_bias": s.optimism_bias,
         "benefit_persistence": s.persistence,
         "calendar_years": s.calendar,
+        "first_year": s.first_year,
+        "green_book": s.green_book,
     }
 
 
-def json_pack(frames: dict[str, pd.DataFrame], s: Settings) -> dict[str, Any]:
-    """The pack as JSON-ready data (NaN as null)."""
+def json_pack(
+    frames: dict[str, pd.DataFrame], s: Settings, run: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """The pack as JSON-ready data (NaN as null); `run`: the cover's rows, as `cover`."""
     out: dict[str, Any] = {"settings": settings_dict(s)}
+    if run is not None:
+        out["cover"] = dict(run)
     for key, frame in frames.items():
         out[key] = [
             {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
             for row in frame.astype(object).to_dict("records")
         ]
     return out
+
+
+@dataclass(frozen=True)
+class Built:
+    """One finance run: its frames, its cover rows and what the workbook needs."""
+
+    frames: dict[str, pd.DataFrame]
+    cover_rows: list[tuple[str, str]]
+    expected: appraisal.Case
+    run: cover.Run
+
+    def workbook(self) -> bytes:
+        """The committee workbook."""
+        sheets = workbook(self.frames)
+        case, run = self.expected, self.run
+        digest = cover.sha256(run.scenario_path)[:12]
+        return committee.committee_xlsx(
+            self.cover_rows,
+            sheets,
+            cover.notes(case, list(sheets), SHEETS),
+            lambda sheet, col, row: cover.cell_format(sheet, col, row, SHEETS),
+            case.scenario.name,
+            f"{case.scenario.name}; scenario SHA-256 {digest}...; obcsim {run.version}",
+        )
+
+
+def build(
+    scn: Scenario,
+    annual: Annual,
+    s: Settings,
+    funding: str | None = None,
+    runs: int | None = None,
+    seed: int = 1,
+    scenario_path: Path | None = None,
+) -> Built:
+    """The finance pack for a scenario: the expected case, Monte Carlo draws if `runs`, the
+    funding models asked for (all by default), and the cover that records all of it."""
+    from importlib.metadata import version
+
+    from obcsim.model.montecarlo import run as simulate
+
+    models = check_model(scn, funding)
+    expected = appraisal.case_of(scn, s, annual)
+    drawn = None if runs is None else appraisal.draws_case(simulate(scn, runs, seed, "fast"), s)
+    frames = pack(expected, models, drawn)
+    shown, omitted = shown_models(scn, models)
+    info = cover.Run(scenario_path, runs, seed if runs else None, shown, omitted, version("obcsim"))
+    return Built(frames, cover.cover_rows(expected, info), expected, info)
 
 
 def check_model(scn: Scenario, model: str | None) -> tuple[str, ...]:
@@ -218,7 +292,9 @@ def terminal(frames: dict[str, pd.DataFrame], s: Settings) -> str:
         for col in out.columns:
             if pd.api.types.is_float_dtype(out[col]) and is_money(sheet, str(col)):
                 out[col] = out[col].map(gbp)
-            elif col in ("bcr", "current", "switching_value", "change", "payback_year"):
+            elif col == "bcr":
+                out[col] = out[col].map(lambda v: "-" if v is None or pd.isna(v) else f"{v:.2f}")
+            elif col in ("current", "switching_value", "change", "payback_year"):
                 out[col] = out[col].map(_number)
             elif str(col).startswith("p_"):
                 out[col] = out[col].map("{:.0%}".format)
@@ -228,8 +304,8 @@ def terminal(frames: dict[str, pd.DataFrame], s: Settings) -> str:
 
     head = (
         f"{s.years} years, discount rate {s.discount_rate:.1%}, optimism bias "
-        f"{s.optimism_bias:.0%}, benefits persisting {s.persistence:.0%} a year; present "
-        "values in GBP"
+        f"{s.optimism_bias:.0%}, benefits persisting {s.persistence:.0%} a year, year 1 "
+        f"{s.first_year}, Green Book {s.green_book}; present values in GBP"
     )
     switching = frames["switching_values"]
     alone = switching[switching.npv_of.str.endswith("alone")].drop(columns=["npv_of"])
@@ -238,6 +314,8 @@ def terminal(frames: dict[str, pd.DataFrame], s: Settings) -> str:
         f"Appraisal ({head})\n" + show(frames["appraisal"], SHEETS["appraisal"]),
         "Cashability (present values)\n" + show(cash, SHEETS["cashability"]),
         "Who pays (present values)\n" + show(frames["funding"], SHEETS["funding"]),
+        "Discounting sensitivity (the programme)\n"
+        + show(frames["sensitivity"], SHEETS["sensitivity"]),
         "Switching values: where each strand alone stops breaking even\n"
         + show(alone, SHEETS["switching_values"]),
     ]

@@ -20,6 +20,8 @@ from obcsim.errors import InputError
 ENGINES = ("flow", "fast")
 FUNDING = ("as_published", "pro_rata", "pooled", "pbr")
 FORMATS = ("csv", "md", "xlsx")
+SETTINGS = ("years", "discount_rate", "optimism_bias", "first_year", "green_book")
+FINANCE_OPTIONS = (*SETTINGS, "funding", "runs")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +50,6 @@ def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
-    from obcsim.accounts import appraisal
     from obcsim.accounts.ledger import expected_annual, tables
     from obcsim.accounts.years import Settings
     from obcsim.outputs import finance, report
@@ -57,10 +58,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
     scn = load_scenario(args.scenario)
     annual = expected_annual(scn)
     frame = tables(scn, annual)
-    multi_year = any(
-        v is not None
-        for v in (args.years, args.discount_rate, args.optimism_bias, args.funding, args.runs)
-    )
+    multi_year = any(getattr(args, v) is not None for v in FINANCE_OPTIONS)
     if not (multi_year or fmt == "xlsx"):
         if path is not None and fmt is not None:
             report.write_tables(frame, fmt, path)
@@ -71,45 +69,44 @@ def cmd_tables(args: argparse.Namespace) -> int:
             print(f"{scn.name}\n")
             print(report.terminal(frame, scn.price_year), end="")
         return 0
-    settings = Settings.of(scn, args.years, args.discount_rate, args.optimism_bias)
-    models = finance.check_model(scn, args.funding)
-    draws = None
-    if args.runs is not None:
-        from obcsim.model.montecarlo import run
-
-        draws = run(scn, args.runs, args.seed, "fast")
-    expected = appraisal.case_of(scn, settings, annual)
-    drawn = None if draws is None else appraisal.draws_case(draws, settings)
-    frames = finance.pack(expected, models, drawn)
+    settings = Settings.of(scn, *(getattr(args, k) for k in SETTINGS))
+    built = finance.build(
+        scn, annual, settings, args.funding, args.runs, args.seed, Path(args.scenario)
+    )
     if path is not None and fmt is not None:
         if fmt == "xlsx":
-            report.write_xlsx(finance.workbook(frames), path, finance.is_money)
+            with report.atomic_path(path) as tmp:
+                tmp.write_bytes(built.workbook())
         else:
-            report.write_tables(frames["tables"], fmt, path)
+            report.write_tables(built.frames["tables"], fmt, path)
         print(f"wrote {path}", file=sys.stderr)
     elif args.json:
-        print(report.dumps(finance.json_pack(frames, settings)))
+        print(report.dumps(finance.json_pack(built.frames, settings, built.cover_rows)))
     else:
         print(f"{scn.name}\n")
         print(report.terminal(frame, scn.price_year))
-        print(finance.terminal(frames, settings), end="")
+        print(finance.terminal(built.frames, settings), end="")
     return 0
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from obcsim.accounts.ledger import expected_tables
+    from obcsim.obc.faults import by_fault
     from obcsim.obc.published import published_investment, published_tables
-    from obcsim.obc.reconcile import reconcile
     from obcsim.outputs import report
 
     scn: Scenario = load_scenario(args.scenario or shipped_scenario())
-    findings = reconcile(published_tables(), published_investment(), expected_tables(scn), scn.name)
+    inputs = (published_tables(), published_investment(), expected_tables(scn), scn.name)
+    findings = by_fault(*inputs, scn=scn, grouped=not args.cells)
     if args.json:
         print(report.dumps([f.as_dict() for f in findings]))
         return 0
-    print(f"{len(findings)} findings in the OBC's published tables and '{scn.name}':\n")
+    kind = "failing cells" if args.cells else "distinct faults"
+    print(f"{len(findings)} {kind} in the OBC's published tables and '{scn.name}':\n")
     for i, f in enumerate(findings, 1):
         print(f"{i:>3}. [{f.check}] {f.message}")
+        if f.propagates_to:
+            print(f"     It propagates to: {f.propagates_to}.")
     return 0
 
 
@@ -279,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_fraction(10.0),
         help="uplift on costs, e.g. 0.2 for 20%% (default 0)",
     )
+    g.add_argument("--first-year", choices=("undiscounted", "discounted"), help="t=0 or t=1")
+    g.add_argument("--green-book", choices=("2022", "2026"), help="edition (default 2022)")
     g.add_argument("--funding", choices=FUNDING, help="one funding model (default: all)")
     g.add_argument(
         "--runs",
@@ -293,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--scenario", help=f"scenario to compare (default: the shipped {SHIPPED})")
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.add_argument("--cells", action="store_true", help="every failing cell, not grouped")
     p.set_defaults(func=cmd_reconcile)
 
     p = sub.add_parser("run", help="Monte Carlo: distributions of savings and costs by agency")
