@@ -20,7 +20,7 @@ from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 
 DEFLATORS = "gmca_ucd_v1_4_deflators.csv"
-LINEAR = ("value", "min", "mode", "max", "mean", "sd", "loc")  # scale with money
+LINEAR = ("value", "min", "mode", "max", "mean", "sd", "loc", "base")  # scale with money
 
 
 @cache
@@ -66,7 +66,7 @@ def repriced(scn: Scenario, source: str = "scenario") -> Scenario:
                 f"unit_costs.{event}.price_year",
                 f"no GDP deflator for {exc.args[0]} (the table runs {first} to {last})",
             ) from None
-        was = uc.cost.expected()
+        was = uc.cost.point()
         note = (
             f"{uc.cost.source or ''} [£{was:,.2f} at {uc.price_year} prices x {f:.5f} "
             f"(GDP deflator, {uc.price_year} to {scn.price_year}) = £{was * f:,.2f}]"
