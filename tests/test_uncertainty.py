@@ -14,7 +14,7 @@ from obcsim.case.load import load_scenario, scenario_from_data
 from obcsim.model import params
 from obcsim.model.expected import BASE, MEAN
 
-SHIPPED = ["barnet_obc_2013.yaml", "barnet_evidence_adjusted.yaml"]
+SHIPPED = ["barnet_obc_2013.yaml", "barnet_evidence_adjusted.yaml", "barnet_external_costs.yaml"]
 
 
 @pytest.mark.parametrize("name", SHIPPED)
