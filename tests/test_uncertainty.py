@@ -106,3 +106,30 @@ def test_base_outside_the_evidence_is_allowed_but_range_checked(barnet_data):
     cc["completion"]["base"] = 1.2
     with pytest.raises(ValueError, match="base must lie in"):
         scenario_from_data(barnet_data)
+
+
+def test_a_breach_costs_what_the_closed_form_says(barnet_data):
+    """Conditional cautions with half complying and a £100 breach: the CPS loses N u (1 - q)
+    x £100 against the same case without a breach, in the closed form and both engines."""
+    from obcsim.accounts.ledger import expected_tables
+    from obcsim.model.montecarlo import run
+
+    cc = barnet_data["strands"]["conditional_cautions"]
+    cc["cohort"], cc["uptake"], cc["completion"] = 200, 0.8, 0.5
+    cc["breach"]["cost"] = 100
+    with_breach = scenario_from_data(barnet_data | {"unit_cost_scale": 1.0})
+    cc.pop("breach")
+    without = scenario_from_data(barnet_data | {"unit_cost_scale": 1.0})
+
+    def cps(scn, value=BASE):
+        t = expected_tables(scn, value).set_index(["strand", "agency"])
+        return t.loc[("conditional_cautions", "cps"), "gross_saving"]
+
+    assert cps(without) - cps(with_breach) == pytest.approx(200 * 0.8 * 0.5 * 100)
+    for engine in ("fast", "flow"):
+        a = run(with_breach, 300, seed=5, engine=engine, workers=1)
+        b = run(without, 300, seed=5, engine=engine, workers=1)
+        i, j = a.strands.index("conditional_cautions"), barnet_data["agencies"].index("cps")
+        lost = b.gross[:, i, j] - a.gross[:, i, j]
+        # 80 breaches expected; Binomial(200, 0.4) has sd 6.9: the mean over 300 runs is close
+        assert lost.mean() == pytest.approx(8000, abs=3 * 100 * 6.93 / np.sqrt(300) + 1), engine

@@ -108,9 +108,17 @@ def _describe(scn: Scenario, path: tuple[Any, ...]) -> tuple[str, str]:
     if path[2] == "costs":
         item = scn.strand(strand).costs[path[3]]
         return f"{name}: {item.label} ({agency_label(item.agency)})", f"{name}: costs"
+    if path[2] == "breach":
+        breach = scn.strand(strand).breach
+        assert breach is not None
+        return f"{name}: cost of a breach ({agency_label(breach.agency)})", f"{name}: costs"
     if path[2] in ("unit_costs", "cascade"):
         return f"{name}: {WORDS.get(field, field)} (unit costs)", "unit costs"
-    group = f" ({path[3]})" if path[2] == "groups" and len(scn.strand(strand).groups) > 1 else ""
+    group = (
+        f" ({str(path[3]).replace('_', ' ')})"
+        if path[2] == "groups" and len(scn.strand(strand).groups) > 1
+        else ""
+    )
     return f"{name}: {WORDS.get(field, field)}{group}", f"{name}: {GROUPS.get(field, field)}"
 
 

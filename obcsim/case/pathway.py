@@ -65,3 +65,14 @@ class Capacity(_Model):
     service_days: NonNegative
     max_wait_days: float = Field(ge=0, le=3650, allow_inf_nan=False)
     source: str | None = None
+
+
+class Breach(_Model):
+    """What a participant who does not complete costs on top of business as usual (switchable:
+    leave it out and a non-completer simply returns to business as usual). Conditional
+    cautions: on non-compliance "the provider would notify the CPS and onward prosecution would
+    resume" (OBC 5.4): the prosecution is business as usual's, the extra work is this cost."""
+
+    agency: str
+    cost: NonNegative
+    source: str | None = None

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from obcsim.case.distributions import Dist, NonNegative, Probability
-from obcsim.case.pathway import Capacity, Group, _Model
+from obcsim.case.pathway import Breach, Capacity, Group, _Model
 
 # The strands the OBC costs, in its table order; housing policy is a strand with no figures.
 STRANDS = ("njp", "coaches", "conditional_cautions", "iom")
@@ -143,6 +143,7 @@ class Strand(_Model):
     groups: dict[str, Group] = Field(default_factory=dict)
     cascade: Cascade = Field(default_factory=Cascade)
     capacity: Capacity | None = None
+    breach: Breach | None = None
     ramp_up: tuple[Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)], ...] = ()
     unit_costs: dict[Literal[EVENTS], NonNegative] = Field(default_factory=dict)  # type: ignore[valid-type]
     costs: tuple[CostItem, ...] = ()
@@ -250,6 +251,8 @@ class Scenario(_Model):
         for name, strand in self.costed():
             for i, item in enumerate(strand.costs):
                 self._known_agency(("strands", name, "costs", i, "agency"), item.agency)
+            if strand.breach is not None:
+                self._known_agency(("strands", name, "breach", "agency"), strand.breach.agency)
             counts = event_counts(self.cascade_for(name))
             for event in EVENTS:
                 if counts[event] > 0 and self.unit_cost_dist(name, event) is None:

@@ -74,10 +74,21 @@ def cost_per_episode(scn: Scenario, name: str, value: Reader = BASE) -> dict[str
     return out
 
 
+def breaches(scn: Scenario, name: str, value: Reader = BASE) -> Any:
+    """Participants who do not complete: N u (1 - q)."""
+    s = scn.strand(name)
+    assert s.cohort is not None
+    return value(s.cohort) * value(s.uptake) * (1.0 - value(s.completion))
+
+
 def gross_savings(scn: Scenario, value: Reader = BASE) -> dict[str, dict[str, Any]]:
-    """S[strand][agency] for every costed strand, GBP a year."""
+    """S[strand][agency] for every costed strand, GBP a year; a strand's breach cost (what a
+    non-completer costs beyond business as usual) is a negative saving to its agency."""
     out = {}
-    for name, _ in scn.costed():
+    for name, strand in scn.costed():
         episodes = avoided_episodes(scn, name, value)
         out[name] = {a: episodes * c for a, c in cost_per_episode(scn, name, value).items()}
+        if strand.breach is not None:
+            lost = breaches(scn, name, value) * value(strand.breach.cost)
+            out[name][strand.breach.agency] = out[name][strand.breach.agency] - lost
     return out

@@ -12,6 +12,7 @@ from their exact distributions, for every iteration at once:
     treated     T ~ Binomial(N, uptake x completion)          (no queue: everyone is served)
     by group    T_g ~ Multinomial(T, shares)
     avoided     index ~ Binomial(T, d); reoffenders ~ Binomial(T_g, max(p0 - p1, 0))
+    breaches    B ~ Binomial(N - T, u (1 - q) / (1 - u q))   (only where the strand has a breach)
     offences    K reoffenders commit K + Poisson(K (f - 1)) offences
     cascade     arrests ~ Binomial(K, a); hearings ~ Poisson(h x arrests);
                 community orders ~ Binomial(arrests, co);
@@ -89,6 +90,12 @@ def _strand(scn: Scenario, s: StrandDraw, rng: np.random.Generator) -> tuple[np.
     saving = np.zeros((size, len(scn.agencies)))
     for event, cost in s.unit_cost.items():
         saving[:, scn.agencies.index(scn.agency_of(event))] += cost * (plus[event] - minus[event])
+    if s.breach is not None:
+        # among those not treated, who took part and did not complete: u (1 - q) / (1 - u q)
+        reach = s.uptake * s.completion
+        p = np.where(reach < 1, s.uptake * (1 - s.completion) / np.clip(1 - reach, 1e-300, None), 0)
+        broke = rng.binomial(people - treated, np.clip(p, 0.0, 1.0))
+        saving[:, scn.agencies.index(s.breach[0])] -= s.breach[1] * broke
     return saving, people, treated, (only_bau - only_int).astype(float)
 
 

@@ -210,6 +210,9 @@ def simulate(
         saving = dict.fromkeys(scn.agencies, 0.0)
         for event, cost in s.unit_cost.items():
             saving[scn.agency_of(event)] += float(cost[0] * np.dot(ep[f"n_{event}"], avoided))
+        if s.breach is not None:
+            broke = people.takes_part & people.served & ~people.completes
+            saving[s.breach[0]] -= float(s.breach[1][0] * broke.sum())
         gross[name] = saving
         waited = people.start - people.arrival
         stats[name] = {
@@ -241,6 +244,9 @@ def _log(
                 done = done if people.completes[i] else fail
                 end = float(people.start[i] + (people.hold_days[i] if s.servers else 0.0))
                 out.append(Event(i, name, "intervention", end, done, "", 0.0))
+                if s.breach is not None and not people.completes[i]:
+                    agency, price = s.breach[0], float(s.breach[1][0])
+                    out.append(Event(i, name, "intervention", end, "breach", agency, price))
             else:
                 out.append(
                     Event(

@@ -40,6 +40,7 @@ class StrandDraw:
     servers: int | None
     service_days: np.ndarray | None
     max_wait_days: float | None
+    breach: tuple[str, np.ndarray] | None  # (agency, cost per non-completer)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def _strands(scn: Scenario, value: Sampler, size: int) -> dict[str, StrandDraw]:
             None if cap is None else cap.servers,
             None if cap is None else value(cap.service_days),
             None if cap is None else cap.max_wait_days,
+            None if s.breach is None else (s.breach.agency, value(s.breach.cost)),
         )
     return out
 
