@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from joblib import delayed
 
-from obcsim.model.sweep import CHUNK, Evaluate, InputLike, evaluate_rows, to_values
+from obcsim.model.sweep import CHUNK, Evaluate, InputLike, evaluate_rows, parallel, to_values
 
 TORNADO_COLUMNS = [
     "outcome", "key", "label", "input_low", "input_high", "base", "at_low", "at_high", "swing"
@@ -109,6 +110,26 @@ def sobol_sample(inputs: Sequence[InputLike], n: int, seed: int) -> np.ndarray:
     return to_values(inputs, U)
 
 
+def _analyze(problem: dict, y: np.ndarray, conf: float, resamples: int, boot: int) -> dict:
+    """SALib's Sobol' analysis of one outcome; a constant one gets zeros and a note instead of
+    SALib's NaNs and warnings."""
+    from SALib.analyze import sobol as sobol_analyzer
+
+    k = problem["num_vars"]
+    if np.ptp(y) <= 1e-12 * max(1.0, float(np.abs(y).max())):
+        return {"S1": np.zeros(k), "S1_conf": np.zeros(k), "ST": np.zeros(k),
+                "ST_conf": np.zeros(k), "note": CONSTANT}  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        si = sobol_analyzer.analyze(
+            problem, y, calc_second_order=False, num_resamples=resamples, conf_level=conf,
+            seed=boot,
+        )  # fmt: skip
+    out: dict = {c: np.asarray(si[c], dtype=np.float64) for c in ["S1", "S1_conf", "ST", "ST_conf"]}
+    out["note"] = ""
+    return out
+
+
 def sobol(
     inputs: Sequence[InputLike],
     evaluate: Evaluate,
@@ -125,16 +146,24 @@ def sobol(
     (Saltelli 2010 estimators). `n` base points (a power of 2): n * (k + 2) evaluations, run in
     chunks through joblib (`sweep.evaluate_rows`). Rows sorted by ST, largest first, within each
     outcome. An outcome that does not vary gets indices 0 and the note "constant outcome"."""
-    from SALib.analyze import sobol as sobol_analyzer
-
     _check(inputs)
     X = sobol_sample(inputs, n, seed)
     out = evaluate_rows(evaluate, X, chunk=chunk, n_jobs=n_jobs)
     problem = _problem(inputs)
     boot = _seeds(seed)[1]
+    names = list(out)
+    for name in names:
+        if not np.all(np.isfinite(out[name])):
+            raise ValueError(f"outcome {name!r} has non-finite values")
+    args = [
+        (problem, np.asarray(out[o], dtype=np.float64), conf, num_resamples, boot) for o in names
+    ]
+    if n_jobs == 1 or len(names) <= 1:
+        found = [_analyze(*a) for a in args]
+    else:  # the bootstrap dominates: one outcome a task
+        found = list(parallel(n_jobs)(delayed(_analyze)(*a) for a in args))
     frames = []
-    for name, y in out.items():
-        y = np.asarray(y, dtype=np.float64)
+    for name, si in zip(names, found, strict=True):
         frame = pd.DataFrame(
             {
                 "outcome": name,
@@ -143,42 +172,35 @@ def sobol(
                 "group": [i.group for i in inputs],
             }
         )
-        if not np.all(np.isfinite(y)):
-            raise ValueError(f"outcome {name!r} has non-finite values")
-        if np.ptp(y) <= 1e-12 * max(1.0, float(np.abs(y).max())):
-            frame[["S1", "S1_conf", "ST", "ST_conf"]] = 0.0
-            frame["note"] = CONSTANT
-        else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                si = sobol_analyzer.analyze(
-                    problem,
-                    y,
-                    calc_second_order=False,
-                    num_resamples=num_resamples,
-                    conf_level=conf,
-                    seed=boot,
-                )
-            for col in ["S1", "S1_conf", "ST", "ST_conf"]:
-                frame[col] = np.asarray(si[col], dtype=np.float64)
-            frame["note"] = ""
+        for col in ["S1", "S1_conf", "ST", "ST_conf"]:
+            frame[col] = si[col]
+        frame["note"] = si["note"]
         frames.append(frame.sort_values("ST", ascending=False, kind="stable"))
     result = pd.concat(frames, ignore_index=True)[SOBOL_COLUMNS]
     result.attrs.update(n=n, evaluations=len(X), conf=conf, seed=seed)
     return result
 
 
-def precise_enough(table: pd.DataFrame, top: int = 5, rel: float = 0.10) -> bool:
-    """True when, for every outcome, the `top` largest total indices (and their first-order
-    indices) have confidence half-widths <= rel of the index (indices below 0.01 are exempt:
-    an input that explains under 1% of the variance is ranked, not measured)."""
+def _worst(table: pd.DataFrame, top: int, rel: float, indices: Sequence[str]) -> float:
+    """The largest (half-width / (rel * index)) among each outcome's `top` largest total
+    indices; indices below 0.01 are exempt (under 1% of the variance is ranked, not measured)."""
+    worst = 0.0
     for _, rows in table[table["note"] == ""].groupby("outcome", sort=False):
         best = rows.nlargest(top, "ST")
-        for idx, half in [("ST", "ST_conf"), ("S1", "S1_conf")]:
+        for idx in indices:
             big = best[best[idx] >= 0.01]
-            if (big[half] > rel * big[idx]).any():
-                return False
-    return True
+            if len(big):
+                worst = max(worst, float((big[f"{idx}_conf"] / (rel * big[idx])).max()))
+    return worst
+
+
+def precise_enough(
+    table: pd.DataFrame, top: int = 5, rel: float = 0.10, indices: Sequence[str] = ("ST",)
+) -> bool:
+    """True when, for every outcome, the `top` largest total indices have confidence
+    half-widths <= rel of the index (`indices=("ST", "S1")` to ask it of the first-order
+    indices too). Indices below 0.01 are exempt."""
+    return _worst(table, top, rel, indices) <= 1.0
 
 
 def sobol_until(
@@ -188,18 +210,21 @@ def sobol_until(
     *,
     top: int = 5,
     rel: float = 0.10,
-    n_start: int = 1024,
+    n_start: int = 2048,
     n_max: int = 65_536,
     conf: float = 0.95,
     n_jobs: int | None = None,
 ) -> pd.DataFrame:
-    """`sobol` with n doubled from n_start until `precise_enough(top, rel)` or n_max. The
-    table's attrs say which n it stopped at and whether the target was met."""
-    n = n_start
+    """`sobol` precise enough (`precise_enough(top, rel)`): a pilot at n_start, then n chosen
+    from the pilot's half-widths (they shrink as 1/sqrt(n)), doubled again if need be, up to
+    n_max. attrs: n, evaluations, precise (whether the target was met), tried (every n run)."""
+    n, tried = n_start, []
     while True:
         table = sobol(inputs, evaluate, n, seed, conf, n_jobs=n_jobs)
-        met = precise_enough(table, top, rel)
-        if met or n >= n_max:
-            table.attrs["precise"] = met
+        tried.append(n)
+        worst = _worst(table, top, rel, ("ST",))
+        if worst <= 1.0 or n >= n_max:
+            table.attrs.update(precise=worst <= 1.0, tried=tried)
             return table
-        n *= 2
+        wanted = n * worst**2 * 1.1
+        n = min(n_max, max(2 * n, 1 << int(np.ceil(np.log2(wanted)))))

@@ -61,7 +61,7 @@ def _stack(parts: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
     }
 
 
-def _parallel(n_jobs: int | None) -> Parallel:
+def parallel(n_jobs: int | None) -> Parallel:
     """A Parallel that honours an enclosing `parallel_config` (Dask) unless told n_jobs."""
     return Parallel() if n_jobs is None else Parallel(n_jobs=n_jobs)
 
@@ -74,7 +74,7 @@ def evaluate_rows(
     parts = bounds(len(X), chunk)
     if len(parts) <= 1:
         return _stack([evaluate(X)])
-    out = _parallel(n_jobs)(delayed(evaluate)(X[a:b]) for a, b in parts)
+    out = parallel(n_jobs)(delayed(evaluate)(X[a:b]) for a, b in parts)
     return _stack(list(out))
 
 
@@ -104,7 +104,7 @@ def draw(
     if len(args) <= 1:
         out: list[Any] = [_draw_chunk(*a) for a in args]
     else:
-        out = list(_parallel(n_jobs)(delayed(_draw_chunk)(*a) for a in args))
+        out = list(parallel(n_jobs)(delayed(_draw_chunk)(*a) for a in args))
     if not out:
         return np.empty((0, len(inputs))), {}
     X = np.concatenate([x for x, _ in out])
