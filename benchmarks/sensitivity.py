@@ -84,10 +84,16 @@ def main() -> None:
     parser.add_argument("--scheduler", default=None)
     parser.add_argument("--local-cluster", action="store_true")
     parser.add_argument("--seed", type=int, default=2013)
+    parser.add_argument("--resamples", type=int, default=100, help="Sobol bootstrap resamples")
     args = parser.parse_args()
     items = inputs()
     n_jobs = None if (args.scheduler or args.local_cluster) else args.n_jobs
-    figures: dict[str, object] = {"cores": os.cpu_count(), "inputs": len(items)}
+    figures: dict[str, object] = {
+        "cores": os.cpu_count(),
+        "inputs": len(items),
+        "backend": args.scheduler or ("dask LocalCluster" if args.local_cluster else "joblib"),
+        "resamples": args.resamples,
+    }
 
     X = np.random.default_rng(0).random((1_000_000, len(items)))
     X = sweep.to_values(items, X)
@@ -101,9 +107,12 @@ def main() -> None:
         figures["tornado_s"] = round(time.perf_counter() - start, 3)
 
         t = time.perf_counter()
-        indices = sobol_until(items, evaluate, args.seed, n_jobs=n_jobs)
+        indices = sobol_until(
+            items, evaluate, args.seed, num_resamples=args.resamples, n_jobs=n_jobs
+        )
         figures["sobol_s"] = round(time.perf_counter() - t, 2)
         figures["sobol_n"] = indices.attrs["n"]
+        figures["sobol_tried"] = indices.attrs["tried"]
         figures["sobol_evaluations"] = indices.attrs["evaluations"]
         figures["sobol_precise"] = indices.attrs["precise"]
 

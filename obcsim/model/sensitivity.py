@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from joblib import delayed
 
-from obcsim.model.sweep import CHUNK, Evaluate, InputLike, evaluate_rows, parallel, to_values
+from obcsim.model.sweep import CHUNK, Evaluate, InputLike, evaluate_uniform, parallel
 
 TORNADO_COLUMNS = [
     "outcome", "key", "label", "input_low", "input_high", "base", "at_low", "at_high", "swing"
@@ -99,7 +99,7 @@ def _seeds(seed: int) -> tuple[np.random.Generator, int]:
 
 def sobol_sample(inputs: Sequence[InputLike], n: int, seed: int) -> np.ndarray:
     """Saltelli's design on the unit hypercube (scrambled Sobol' sequence, n base points, first
-    and total order only: n * (k + 2) rows), mapped through each input's ppf."""
+    and total order only: n * (k + 2) rows); `sweep.to_values` maps it through the ppfs."""
     from SALib.sample import sobol as sobol_sampler
 
     if n < 2 or n & (n - 1):
@@ -107,7 +107,7 @@ def sobol_sample(inputs: Sequence[InputLike], n: int, seed: int) -> np.ndarray:
     U = sobol_sampler.sample(
         _problem(inputs), n, calc_second_order=False, scramble=True, seed=_seeds(seed)[0]
     )
-    return to_values(inputs, U)
+    return U
 
 
 def _analyze(problem: dict, y: np.ndarray, conf: float, resamples: int, boot: int) -> dict:
@@ -147,8 +147,8 @@ def sobol(
     chunks through joblib (`sweep.evaluate_rows`). Rows sorted by ST, largest first, within each
     outcome. An outcome that does not vary gets indices 0 and the note "constant outcome"."""
     _check(inputs)
-    X = sobol_sample(inputs, n, seed)
-    out = evaluate_rows(evaluate, X, chunk=chunk, n_jobs=n_jobs)
+    U = sobol_sample(inputs, n, seed)
+    out = evaluate_uniform(inputs, evaluate, U, chunk=chunk, n_jobs=n_jobs)
     problem = _problem(inputs)
     boot = _seeds(seed)[1]
     names = list(out)
@@ -177,7 +177,7 @@ def sobol(
         frame["note"] = si["note"]
         frames.append(frame.sort_values("ST", ascending=False, kind="stable"))
     result = pd.concat(frames, ignore_index=True)[SOBOL_COLUMNS]
-    result.attrs.update(n=n, evaluations=len(X), conf=conf, seed=seed)
+    result.attrs.update(n=n, evaluations=len(U), conf=conf, seed=seed)
     return result
 
 
@@ -213,6 +213,7 @@ def sobol_until(
     n_start: int = 2048,
     n_max: int = 65_536,
     conf: float = 0.95,
+    num_resamples: int = 100,
     n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """`sobol` precise enough (`precise_enough(top, rel)`): a pilot at n_start, then n chosen
@@ -220,7 +221,7 @@ def sobol_until(
     n_max. attrs: n, evaluations, precise (whether the target was met), tried (every n run)."""
     n, tried = n_start, []
     while True:
-        table = sobol(inputs, evaluate, n, seed, conf, n_jobs=n_jobs)
+        table = sobol(inputs, evaluate, n, seed, conf, num_resamples=num_resamples, n_jobs=n_jobs)
         tried.append(n)
         worst = _worst(table, top, rel, ("ST",))
         if worst <= 1.0 or n >= n_max:

@@ -78,6 +78,29 @@ def evaluate_rows(
     return _stack(list(out))
 
 
+def _map_evaluate(
+    inputs: Sequence[InputLike], evaluate: Evaluate, U: np.ndarray
+) -> dict[str, np.ndarray]:
+    return evaluate(to_values(inputs, U))
+
+
+def evaluate_uniform(
+    inputs: Sequence[InputLike],
+    evaluate: Evaluate,
+    U: np.ndarray,
+    *,
+    chunk: int = CHUNK,
+    n_jobs: int | None = None,
+) -> dict[str, np.ndarray]:
+    """evaluate(to_values(inputs, U)) chunk by chunk in parallel: the inverse CDFs (scipy's can
+    cost microseconds a value) run in the workers too."""
+    parts = bounds(len(U), chunk)
+    if len(parts) <= 1:
+        return _stack([_map_evaluate(inputs, evaluate, U)])
+    out = parallel(n_jobs)(delayed(_map_evaluate)(inputs, evaluate, U[a:b]) for a, b in parts)
+    return _stack(list(out))
+
+
 def _draw_chunk(
     inputs: Sequence[InputLike], evaluate: Evaluate, rows: int, seq: np.random.SeedSequence
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
