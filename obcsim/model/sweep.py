@@ -26,14 +26,18 @@ Evaluate = Callable[[np.ndarray], dict[str, np.ndarray]]
 
 
 class InputLike(Protocol):
-    """One uncertain input, as the scenario describes it."""
+    """One uncertain input, as the scenario describes it (read-only: a frozen dataclass fits)."""
 
-    key: str  # e.g. "strands.conditional_cautions.cohort"
-    label: str  # plain words, e.g. "Conditional cautions: cohort"
-    group: str  # EVPPI group, e.g. "conditional cautions: volume"
-    mean: float
-
-    def ppf(self, u: np.ndarray, /) -> np.ndarray: ...  # inverse CDF: uniform(0,1) -> values
+    @property
+    def key(self) -> str: ...  # e.g. "strands.conditional_cautions.cohort"
+    @property
+    def label(self) -> str: ...  # plain words, e.g. "Conditional cautions: cohort"
+    @property
+    def group(self) -> str: ...  # EVPPI group, e.g. "conditional cautions: volume"
+    @property
+    def mean(self) -> float: ...
+    @property
+    def ppf(self) -> Callable[[np.ndarray], np.ndarray]: ...  # inverse CDF: uniform -> values
 
 
 def to_values(inputs: Sequence[InputLike], U: np.ndarray) -> np.ndarray:
