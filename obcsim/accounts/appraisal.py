@@ -7,6 +7,7 @@ are what `obcsim tables --years ...` prints, writes to its workbook and emits as
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from obcsim.accounts import cashability, funding
 from obcsim.accounts.ledger import Annual, draws_annual, expected_annual
 from obcsim.accounts.years import Settings, Years, profiles, yearly
 from obcsim.case import edit
+from obcsim.case.load import scenario_from_data
 from obcsim.case.scenario import PROGRAMME, Scenario
 from obcsim.model.montecarlo import Draws
 
@@ -183,6 +185,15 @@ def _npvs(case: Case, strand: str) -> np.ndarray:
     return np.concatenate([y.npv()[:, 0], y.programme().npv()[:, 0], alone.npv()[:, 0]])
 
 
+def _moved(data: dict[str, Any], path: edit.Path, mean: float) -> Scenario:
+    """The scenario with the value at `path` fixed at `mean`. The expected case reads only
+    means, so this moves the NPV exactly as shifting the distribution would, without pushing
+    a PERT or triangular past its bounds (a probability's max past 1)."""
+    moved = copy.deepcopy(data)
+    edit.put(moved, path, mean)
+    return scenario_from_data(moved, "switching values")
+
+
 def switching_values(case: Case) -> pd.DataFrame:
     """For each key assumption of each strand: the value at which the strand's own NPV, the
     programme's and each affected agency's reach zero. Every NPV is linear in each of these
@@ -199,7 +210,7 @@ def switching_values(case: Case) -> pd.DataFrame:
         if bounded and current + step > 1:
             step = -step
         npv0 = _npvs(case, strand)
-        npv1 = _npvs(expected_case(edit.apply(scn, {path: current + step}), s), strand)
+        npv1 = _npvs(expected_case(_moved(data, path, current + step), s), strand)
         for i, who in enumerate(names):
             slope = (npv1[i] - npv0[i]) / step
             if abs(slope) < 1e-9 * max(1.0, abs(npv0[i])):

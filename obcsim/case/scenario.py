@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -32,6 +32,18 @@ CASCADE = ("arrest", "hearings", "community_order", "custody")
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any) -> Any:
+        """true/false is not a number (pydantic would read it as 1 or 0)."""
+        if isinstance(data, dict):
+            for name, f in cls.model_fields.items():
+                kinds = get_args(f.annotation) or (f.annotation,)
+                numeric = float in kinds or int in kinds
+                if isinstance(data.get(name), bool) and numeric and bool not in kinds:
+                    raise _Located((name,), "must be a number, not true/false")
+        return data
 
 
 class Cascade(_Model):
@@ -257,7 +269,16 @@ class Scenario(_Model):
         for agency in fin.partners or ():
             self._known_agency(("finance", "partners"), agency)
         self._known_agency(("finance", "pbr", "commissioner"), fin.pbr.commissioner)
+        if not self.costed():
+            raise _Located(("strands",), "name at least one costed strand")
         for name, strand in self.costed():
+            merged = self.cascade_for(name)
+            if merged["community_order"].support()[1] + merged["custody"].support()[1] > 1 + 1e-12:
+                raise _Located(
+                    ("strands", name, "cascade"),
+                    "community_order and custody (the strand's own over the scenario's) are "
+                    "shares of one sentence: their largest values must not sum to more than 1",
+                )
             for i, item in enumerate(strand.costs):
                 self._known_agency(("strands", name, "costs", i, "agency"), item.agency)
             counts = event_counts(self.cascade_for(name))

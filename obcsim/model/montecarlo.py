@@ -9,6 +9,7 @@ numbers, and the results are gathered in iteration order.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from obcsim.case import limits
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.model import fast, flow, params
@@ -113,6 +115,12 @@ def _tasks(engine: str, runs: int, seed: int, workers: int) -> tuple[Callable[..
     return _flow_task, [seeds[i : i + size] for i in range(0, runs, size)]
 
 
+def _quiet() -> None:
+    """A worker leaves Ctrl+C to the main process, which stops the pool (no worker
+    tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _count(engine: str, task: Any) -> int:
     return int(task[1]) if engine == "fast" else len(task)
 
@@ -131,6 +139,8 @@ def run(
         raise ValueError(f"unknown engine {engine!r}; engines are {ENGINES}")
     if runs < 1:
         raise ValueError("runs must be at least 1")
+    limits.check_workers(workers)
+    limits.check_run(scn, runs, engine, "runs")
     if engine == "fast":
         fast.check_capacity(scn)
     workers = max(1, min(workers or os.cpu_count() or 1, runs))
@@ -138,7 +148,7 @@ def run(
     workers = min(workers, len(tasks))
     parts: list[tuple[np.ndarray, ...]] = []
     done = 0
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet) if workers > 1 else None
     try:
         results = (
             pool.map(work, [scn] * len(tasks), tasks)
