@@ -130,7 +130,7 @@ def test_cli_run_writes_csv_draws_on_request(tmp_path: Path):
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--runs", "0"], "--runs: must lie in [1, 1,000,000] (the limit on runs)"),
+        (["--runs", "0"], "--runs: must lie in [1, 10,000,000] (the limit on runs)"),
         (["--runs", "100000000"], "(the limit on runs)"),
         (["--runs", "many"], "must be a whole number"),
         (["--workers", "0"], "--workers: must lie in [1,"),

@@ -15,6 +15,7 @@ import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import psutil
 import pytest
@@ -287,3 +288,35 @@ def test_app_stops_its_streamlit_on_sigterm():
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+# --- bounded memory: the fast engine's summary streamed over blocks ---------------------------
+
+
+def test_blocks_are_the_same_iterations_as_one_run(barnet):
+    from obcsim.model.montecarlo import run, run_blocks
+
+    whole = run(barnet, 23_000, seed=4, engine="fast", workers=2)
+    blocks = list(run_blocks(barnet, 23_000, seed=4, workers=1, block=10_000))
+    assert [b.runs for b in blocks] == [10_000, 10_000, 3_000]
+    assert (np.concatenate([b.gross for b in blocks]) == whole.gross).all()
+
+
+def test_streamed_summary_matches_the_exact_one(barnet, monkeypatch):
+    from obcsim.accounts import ledger, stream
+    from obcsim.model.montecarlo import run
+
+    exact = ledger.summary(run(barnet, 30_000, seed=2, engine="fast", workers=1))
+    monkeypatch.setattr(stream, "EXACT_RUNS", 1_000)
+    monkeypatch.setattr(stream, "BLOCK", 7_000)
+    written: list[int] = []
+    streamed = stream.streamed_summary(
+        barnet, 30_000, seed=2, workers=1, on_block=lambda d, start: written.append(start)
+    )
+    assert written == [0, 10_000, 20_000]  # blocks of whole 5,000-iteration chunks
+    assert list(streamed.columns) == list(exact.columns)
+    for col in ("mean", "sd", "p_positive"):
+        assert streamed[col].to_numpy() == pytest.approx(exact[col].to_numpy(), rel=1e-9, abs=1e-6)
+    span = (exact.p95 - exact.p05).abs().to_numpy() + 1.0
+    for col in ("p05", "p50", "p95"):
+        assert (abs(streamed[col] - exact[col]).to_numpy() <= span * 2e-3).all(), col

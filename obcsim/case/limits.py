@@ -11,7 +11,7 @@ import os
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 
-MAX_RUNS = 1_000_000  # Monte Carlo iterations, either engine
+MAX_RUNS = 10_000_000  # Monte Carlo iterations (past memory's limit only `run --engine fast`)
 MAX_YEARS = 500  # appraisal horizon (the scenario's finance.horizon_years has the same cap)
 MAX_PORT = 65_535
 # The flow engine follows every person: about 2 microseconds and, held at once, 60 bytes each.
@@ -32,9 +32,11 @@ def people(scn: Scenario) -> float:
 
 
 def result_bytes(scn: Scenario, runs: int) -> int:
-    """Bytes the results of `runs` iterations take: per strand, agencies and 9 statistics,
-    plus one amount per cost item, as float64."""
-    per_run = len(scn.costed()) * (len(scn.agencies) + 9) + len(scn.cost_items())
+    """Bytes the results of `runs` iterations take when held at once, as float64: per strand,
+    agencies and 9 statistics, one amount per cost item, and the tables derived from them
+    (every strand and agency cell's five measures, twice over while they are written)."""
+    cells = (len(scn.costed()) + 1) * (len(scn.agencies) + 1)
+    per_run = len(scn.costed()) * (len(scn.agencies) + 9) + len(scn.cost_items()) + 13 * cells
     return 8 * per_run * runs
 
 
@@ -47,19 +49,23 @@ def check_workers(workers: int | None) -> None:
         )
 
 
-def check_run(scn: Scenario, runs: int, engine: str, source: str = "--runs") -> None:
-    """Refuse, before any work, a run that exceeds a limit."""
+def check_run(
+    scn: Scenario, runs: int, engine: str, source: str = "--runs", streamed: bool = False
+) -> None:
+    """Refuse, before any work, a run that exceeds a limit. A `streamed` run (the fast
+    engine's `obcsim run`) holds one block at a time, so memory sets it no limit."""
     if not 1 <= runs <= MAX_RUNS:
         raise InputError(
             source, "", f"must lie in [1, {MAX_RUNS:,}] (the limit on runs); got {runs:,}"
         )
     size = result_bytes(scn, runs)
-    if size > MAX_RESULT_BYTES:
+    if size > MAX_RESULT_BYTES and not streamed:
         raise InputError(
             source,
             "",
             f"{runs:,} runs of this scenario need {size / 1024**3:.1f} GiB for their results; "
-            f"the limit is {MAX_RESULT_BYTES / 1024**3:.0f} GiB: use fewer runs",
+            f"the limit is {MAX_RESULT_BYTES / 1024**3:.0f} GiB: use fewer runs (`obcsim run "
+            "--engine fast` streams any number)",
         )
     if engine != "flow":
         return

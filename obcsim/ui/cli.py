@@ -6,6 +6,7 @@ Every bad input ends in one line on stderr naming the file, field and rule, and 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -141,31 +142,41 @@ def cmd_backsolve(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from obcsim.accounts.stream import streamed_summary
     from obcsim.model.montecarlo import run
     from obcsim.outputs import draws as draws_file
     from obcsim.outputs import report
 
     outs = Outputs({"--out": Path(args.out)} if args.out else {}, folders=("--out",))
     scn = load_scenario(args.scenario)
-    check_run(scn, args.runs, args.engine)
-    with tqdm(total=args.runs, unit="run", file=sys.stderr, disable=None, leave=False) as bar:
-        draws = run(
-            scn,
-            args.runs,
-            args.seed,
-            args.engine,
-            args.workers,
-            progress=lambda done, _: bar.update(done - bar.n),
-        )
-    summary = ledger.summary(draws)
-    if args.out:
-        with outs:
-            folder = outs.stage("--out")
+    check_run(scn, args.runs, args.engine, streamed=args.engine == "fast")
+    name = f"draws.{args.draws}"
+    with (
+        tqdm(total=args.runs, unit="run", file=sys.stderr, disable=None, leave=False) as bar,
+        outs if args.out else contextlib.nullcontext(),
+    ):
+        folder = outs.stage("--out") if args.out else None
+        with contextlib.ExitStack() as stack:
+            writer = None
+            if folder is not None:
+                writer = stack.enter_context(draws_file.Writer(folder / name, args.draws))
+            advance = lambda done, _: bar.update(done - bar.n)  # noqa: E731
+            if args.engine == "fast":  # streamed: bounded memory for any number of runs
+                on_block = writer.write if writer else None
+                summary = streamed_summary(
+                    scn, args.runs, args.seed, args.workers, advance, on_block
+                )
+            else:
+                draws = run(scn, args.runs, args.seed, args.engine, args.workers, advance)
+                summary = ledger.summary(draws)
+                if writer:
+                    writer.write(draws)
+        if folder is not None:
             (folder / "summary.json").write_text(report.dumps(summary.to_dict("records")) + "\n")
-            draws_file.write(draws, folder / f"draws.{args.draws}", args.draws)
+    if args.out:
         out = Path(args.out)
-        print(f"wrote {out / 'summary.json'} and {out / f'draws.{args.draws}'}", file=sys.stderr)
-    print(f"{scn.name}: {draws.runs} runs, seed {args.seed}, engine {args.engine}\n")
+        print(f"wrote {out / 'summary.json'} and {out / name}", file=sys.stderr)
+    print(f"{scn.name}: {args.runs} runs, seed {args.seed}, engine {args.engine}\n")
     print(report.mc_terminal(summary, scn.price_year), end="")
     return 0
 
