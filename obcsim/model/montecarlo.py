@@ -25,6 +25,7 @@ from obcsim.model import fast, flow, params
 
 ENGINES = ("flow", "fast")
 BLOCK = 50_000  # iterations a streamed block holds (`run_blocks`)
+FAST_PER_WORKER = 50_000  # fast iterations that pay for starting one more process
 Progress = Callable[[int, int], None]
 
 
@@ -144,6 +145,8 @@ def _parts(
     if engine == "fast":
         fast.check_capacity(scn)
     workers = max(1, min(workers or os.cpu_count() or 1, runs))
+    if engine == "fast":  # a process costs more than it saves below this many iterations
+        workers = min(workers, -(-runs // FAST_PER_WORKER))
     work, tasks = _tasks(engine, runs, seed, workers)
     workers = min(workers, len(tasks))
     done = 0

@@ -16,7 +16,6 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import FrameType
 
-from obcsim.accounts import ledger
 from obcsim.case.limits import check_horizon, check_run
 from obcsim.case.load import load_scenario
 from obcsim.case.scenario import Scenario
@@ -142,6 +141,7 @@ def cmd_backsolve(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from obcsim.accounts import ledger
     from obcsim.accounts.stream import streamed_summary
     from obcsim.model.montecarlo import run
     from obcsim.outputs import draws as draws_file

@@ -19,6 +19,7 @@ def command(port: int, headless: bool) -> list[str]:
     app = Path(__file__).with_name("app.py")
     out = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port)]
     out += ["--browser.gatherUsageStats", "false"]
+    out += ["--server.maxUploadSize", "1"]  # MB: uploads are refused past 1,000,000 bytes anyway
     if headless:
         out += ["--server.headless", "true"]
     return out
