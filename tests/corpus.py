@@ -155,6 +155,7 @@ OBSERVED: dict[str, tuple[bytes, str]] = {
         JDL.replace("0.46,560,0.55,-0.22,0.04", "0.46,560,0.55,0.05,0.20", 1).encode(),
         "does not hold the rates' own difference",
     ),
+    "unclosed_quote_in_header": (('"' + OUTCOMES).encode(), "unknown column"),
     "nul_bytes_not_utf16": (b"strand,group\x00\x00\n", "NUL"),
     "empty": (b"", "empty"),
     "only_separators": (b",,,\n,,,\r\n", "empty"),
