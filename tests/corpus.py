@@ -96,6 +96,10 @@ SCENARIOS: dict[str, tuple[bytes, str]] = {
     "yaml11_on": (text_edit("  optimism_bias: 0.0", "  optimism_bias: on"), "YAML 1.1"),
     "yaml11_octal": (text_edit("cohort: {value: 200,", "cohort: {value: 0200,"), "YAML 1.1"),
     "yaml11_sexagesimal": (text_edit("follow_up_days: 365", "follow_up_days: 6:05"), "YAML 1.1"),
+    "agency_formula": (
+        text_edit("agencies: [police, cps,", 'agencies: ["=cmd()", cps,'),
+        "lower-case letters",
+    ),
     "true_as_a_number": (
         text_edit("  discount_rate: 0.035", "  discount_rate: true"),
         "not true/false",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -247,6 +248,9 @@ class Scenario(_Model):
             raise ValueError("each agency is listed once")
         if "total" in v:
             raise ValueError("'total' is a table row, not an agency")
+        odd = [a for a in v if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", a)]
+        if odd:  # names go into CSV and workbook cells: nothing a spreadsheet could run
+            raise ValueError(f"agency {odd[0]!r}: use lower-case letters, digits and _ (like cps)")
         return v
 
     @model_validator(mode="after")
