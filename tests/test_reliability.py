@@ -347,3 +347,21 @@ def test_streamed_summary_matches_the_exact_one(barnet, monkeypatch):
     span = (exact.p95 - exact.p05).abs().to_numpy() + 1.0
     for col in ("p05", "p50", "p95"):
         assert (abs(streamed[col] - exact[col]).to_numpy() <= span * 2e-3).all(), col
+
+
+def test_an_output_set_is_all_or_nothing(tmp_path: Path):
+    from obcsim.outputs.files import Outputs
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("old")
+    outs = Outputs({"--a": a, "--b": b})
+    with pytest.raises(RuntimeError), outs:
+        outs.stage("--a").write_text("new")
+        raise RuntimeError("the second output failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"] and a.read_text() == "old"
+    outs = Outputs({"--a": a, "--b": b})
+    with outs:
+        outs.stage("--a").write_text("new")
+        outs.stage("--b").write_text("too")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+    assert a.read_text() == "new" and outs.committed

@@ -107,6 +107,7 @@ class Outputs:
             seen[key] = flag
         self._staging: dict[Path, Path] = {}
         self._staged: dict[str, Path] = {}
+        self.committed = False
 
     def __enter__(self) -> Outputs:
         for flag, path in self.targets.items():
@@ -133,6 +134,10 @@ class Outputs:
             if kind is None:
                 with _held_signals():
                     self._commit()
+        except KeyboardInterrupt:
+            if not self.committed:
+                raise
+            # Ctrl+C arrived while the outputs moved: all of them are in place, so go on.
         finally:
             for folder in self._staging.values():
                 shutil.rmtree(folder, ignore_errors=True)
@@ -149,3 +154,4 @@ class Outputs:
             else:
                 staged.chmod(0o666 & ~mask)
                 os.replace(staged, path)
+        self.committed = True
