@@ -282,10 +282,10 @@ def main() -> None:
     seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, 1, step=1))
     auto = st.sidebar.toggle("Update automatically", value=True)
     clicked = st.sidebar.button("Run", type="primary")
-    try:
+    scn = None
+    with guarded():
         scn = edit.apply(base, edits, source="your edits")
-    except InputError as exc:
-        st.error(str(exc))
+    if scn is None:  # refused: the message is on the page
         if last:
             st.info("Showing the last good results.")
             results(**last)
