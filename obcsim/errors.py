@@ -10,8 +10,16 @@ class InputError(ValueError):
     """
 
     def __init__(self, source: str, field: str, rule: str) -> None:
-        self.source = source
-        self.field = field
-        self.rule = rule
+        self.source = _one_line(source, 400)
+        self.field = _one_line(field)
+        self.rule = _one_line(rule, 600)
+        source, field, rule = self.source, self.field, self.rule
         where = f"{source}: {field}" if field else source
         super().__init__(f"{where}: {rule}")
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """Line breaks and runs of spaces as one space, and at most `limit` characters: a file's
+    text quoted in a message (an unclosed quote swallows lines) never breaks the one line."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."

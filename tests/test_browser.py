@@ -2,8 +2,10 @@
 (Debian's, driven by Playwright), charts awaited, Run clicked, a screenshot kept in
 test-artifacts/."""
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -48,6 +50,7 @@ def server():
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: stopped whole, Streamlit too
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -59,14 +62,26 @@ def server():
         except OSError:
             time.sleep(0.5)
     else:
-        proc.kill()
+        stop_group(proc)
         pytest.fail("the app did not start on localhost within 90 s")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
+        yield url
+    finally:
+        stop_group(proc)
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server's whole process group (obcsim and its Streamlit child)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except ProcessLookupError:
+        return
     except subprocess.TimeoutExpired:
-        proc.kill()
+        pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=15)
 
 
 def test_app_in_headless_chromium(server):

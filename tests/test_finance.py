@@ -285,7 +285,7 @@ def test_finance_terminal():
     [
         (["--discount-rate", "-0.1"], "--discount-rate: must lie in [0, 1]"),
         (["--optimism-bias", "x"], "must be a number"),
-        (["--years", "0"], "--years: must be at least 1"),
+        (["--years", "0"], "--years: must lie in [1, 500]"),
         (["--funding", "lottery"], "invalid choice"),
         (["--funding", "pooled"], "pooled model needs finance.pooled_shares"),
     ],

@@ -109,17 +109,37 @@ def test_cli_run_writes_summary_and_draws(tmp_path: Path):
         "p_positive",
     }
     assert {r["strand"] for r in rows} == {*STRANDS, "all"}
-    draws = pd.read_csv(outs[0] / "draws.csv")
+    draws = pd.read_parquet(outs[0] / "draws.parquet")
     assert len(draws) == 40 * 35 and set(MEASURES) <= set(draws.columns)
+    assert sorted(p.name for p in outs[0].iterdir()) == ["draws.parquet", "summary.json"]
+
+
+def test_cli_run_writes_csv_draws_on_request(tmp_path: Path):
+    out = tmp_path / "csv"
+    args = ["run", "scenarios/barnet_obc_2013.yaml", "--runs", "30", "--engine", "fast"]
+    result = run_cli(*args, "--out", str(out), "--draws", "csv")
+    assert result.returncode == 0, result.stderr
+    as_csv = pd.read_csv(out / "draws.csv")
+    result = run_cli(*args, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    # the directory is replaced as a whole: no draws.csv left beside the new draws.parquet
+    assert sorted(p.name for p in out.iterdir()) == ["draws.parquet", "summary.json"]
+    as_parquet = pd.read_parquet(out / "draws.parquet")
+    assert list(as_csv.columns) == list(as_parquet.columns)
+    assert as_csv[list(MEASURES)].to_numpy() == pytest.approx(
+        as_parquet[list(MEASURES)].to_numpy(), abs=0.006
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--runs", "0"], "--runs: must be at least 1"),
+        (["--runs", "0"], "--runs: must lie in [1, 10,000,000] (the limit on runs)"),
+        (["--runs", "100000000"], "(the limit on runs)"),
         (["--runs", "many"], "must be a whole number"),
-        (["--workers", "0"], "--workers: must be at least 1"),
-        (["--seed", "-1"], "--seed: must be at least 0"),
+        (["--workers", "0"], "--workers: must lie in [1,"),
+        (["--workers", "100"], "twice this machine's cores"),
+        (["--seed", "-1"], "--seed: must lie in [0,"),
         (["--engine", "quantum"], "invalid choice"),
     ],
 )

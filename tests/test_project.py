@@ -50,7 +50,9 @@ def test_cli_choices_match_the_library():
     """The CLI lists its choices without importing the heavy modules; they must agree."""
     from obcsim.accounts import funding
     from obcsim.model import montecarlo
-    from obcsim.ui import cli
+    from obcsim.outputs import draws
+    from obcsim.ui import args
 
-    assert cli.ENGINES == montecarlo.ENGINES
-    assert cli.FUNDING == funding.MODELS
+    assert args.ENGINES == montecarlo.ENGINES
+    assert args.FUNDING == funding.MODELS
+    assert args.DRAWS == draws.FORMATS

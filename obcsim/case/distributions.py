@@ -29,6 +29,8 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "gamma": ("shape", "rate", "loc"),  # loc may be left out (0): a gamma shifted to start there
 }
 OPTIONAL = {"gamma": ("loc",)}
+MAX_MAGNITUDE = 1e12  # no count or GBP figure is larger: keeps every sum far from overflow
+MAX_CV = 100.0  # a lognormal's sd at most this many times its mean
 
 
 class Dist(BaseModel):
@@ -78,6 +80,13 @@ class Dist(BaseModel):
             raise ValueError("lognormal needs mean > 0 and sd > 0")
         if self.dist == "gamma" and not (self.shape > 0 and self.rate > 0):  # type: ignore[operator]
             raise ValueError("gamma needs shape > 0 and rate > 0")
+        big = [p for p in wanted if abs(getattr(self, p) or 0.0) > MAX_MAGNITUDE]
+        if big:
+            raise ValueError(f"{big[0]} must be at most {MAX_MAGNITUDE:g} in size (a limit)")
+        if self.dist == "lognormal" and self.sd > MAX_CV * self.mean:  # type: ignore[operator]
+            raise ValueError(f"a lognormal's sd must be at most {MAX_CV:g} times its mean")
+        if self.dist == "gamma" and self.shape / self.rate > MAX_MAGNITUDE:  # type: ignore[operator]
+            raise ValueError(f"a gamma's mean must be at most {MAX_MAGNITUDE:g} (a limit)")
         return self
 
     @property

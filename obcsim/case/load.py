@@ -8,8 +8,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from obcsim.case.inputs import read_input
 from obcsim.case.prices import repriced
-from obcsim.case.safeyaml import parse_yaml
+from obcsim.case.safeyaml import MAX_BYTES, parse_yaml
 from obcsim.case.scenario import ALL_STRANDS, Scenario, _Located
 from obcsim.errors import InputError
 
@@ -57,16 +58,14 @@ def scenario_from_data(data: Any, source: str = "scenario") -> Scenario:
     except ValidationError as exc:
         field, rule = _first_error(exc)
         raise InputError(source, field, rule) from None
+    except (OverflowError, ZeroDivisionError, RecursionError) as exc:  # a last guard
+        raise InputError(source, "", f"a value is out of range ({exc})") from None
     return repriced(scn, source)
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario YAML file; every failure is an `InputError`."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(str(path), "", "no such file")
-    raw = p.read_bytes()
-    return parse_scenario(raw, str(path))
+    return parse_scenario(read_input(path, MAX_BYTES), str(path))
 
 
 def parse_scenario(raw: bytes | str, source: str = "scenario") -> Scenario:

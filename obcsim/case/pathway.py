@@ -4,15 +4,33 @@ intervention's effect) and its capacity."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from obcsim.case.distributions import AtLeastOne, Dist, NonNegative, Probability, Reduction
 
 
+class _Located(ValueError):
+    def __init__(self, loc: tuple[Any, ...], rule: str) -> None:
+        self.loc = loc
+        super().__init__(rule)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any) -> Any:
+        """true/false is not a number (pydantic would read it as 1 or 0)."""
+        if isinstance(data, dict):
+            for name, f in cls.model_fields.items():
+                kinds = get_args(f.annotation) or (f.annotation,)
+                numeric = float in kinds or int in kinds
+                if isinstance(data.get(name), bool) and numeric and bool not in kinds:
+                    raise _Located((name,), "must be a number, not true/false")
+        return data
 
 
 class Group(_Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -19,7 +20,7 @@ from pydantic import (
 )
 
 from obcsim.case.distributions import Dist, NonNegative, Probability
-from obcsim.case.pathway import Breach, Capacity, Group, _Model
+from obcsim.case.pathway import Breach, Capacity, Group, _Located, _Model
 
 # The strands the OBC costs, in its table order; housing policy is a strand with no figures.
 STRANDS = ("njp", "coaches", "conditional_cautions", "iom")
@@ -226,6 +227,9 @@ class Scenario(_Model):
             raise ValueError("each agency is listed once")
         if "total" in v:
             raise ValueError("'total' is a table row, not an agency")
+        odd = [a for a in v if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", a)]
+        if odd:  # names go into CSV and workbook cells: nothing a spreadsheet could run
+            raise ValueError(f"agency {odd[0]!r}: use lower-case letters, digits and _ (like cps)")
         return v
 
     @model_validator(mode="after")
@@ -248,7 +252,16 @@ class Scenario(_Model):
         for agency in fin.partners or ():
             self._known_agency(("finance", "partners"), agency)
         self._known_agency(("finance", "pbr", "commissioner"), fin.pbr.commissioner)
+        if not self.costed():
+            raise _Located(("strands",), "name at least one costed strand")
         for name, strand in self.costed():
+            merged = self.cascade_for(name)
+            if merged["community_order"].support()[1] + merged["custody"].support()[1] > 1 + 1e-12:
+                raise _Located(
+                    ("strands", name, "cascade"),
+                    "community_order and custody (the strand's own over the scenario's) are "
+                    "shares of one sentence: their largest values must not sum to more than 1",
+                )
             for i, item in enumerate(strand.costs):
                 self._known_agency(("strands", name, "costs", i, "agency"), item.agency)
             if strand.breach is not None:
@@ -298,12 +311,6 @@ class Scenario(_Model):
 
     def agency_of(self, event: str) -> str:
         return self.unit_costs[event].agency
-
-
-class _Located(ValueError):
-    def __init__(self, loc: tuple[Any, ...], rule: str) -> None:
-        self.loc = loc
-        super().__init__(rule)
 
 
 def event_counts(

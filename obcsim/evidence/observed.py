@@ -18,19 +18,19 @@ Every problem is an `InputError` naming the file, the row (its line in the file)
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
 import hashlib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from obcsim.case.inputs import read_input
 from obcsim.case.safeyaml import MAX_BYTES
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
+from obcsim.evidence.dialect import date_text, decode, number_text, read_table
 
 OUTCOMES = (
     "strand",
@@ -52,6 +52,8 @@ SUMMARY = (
     "difference_high",
 )
 GROUPS = ("intervention", "comparison")
+MAX_PEOPLE = 1_000_000_000  # people (or offences) in one row
+ROUNDING = 0.005  # how far a JDL difference may lie outside its interval (rates to 2 places)
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,8 @@ class Observed:
 
 
 class _Reader:
-    def __init__(self, source: str, scn: Scenario) -> None:
-        self.source, self.scn = source, scn
+    def __init__(self, source: str, scn: Scenario, separator: str = ",") -> None:
+        self.source, self.scn, self.separator = source, scn, separator
 
     def fail(self, line: int | None, column: str, rule: str) -> InputError:
         where = ", ".join(
@@ -103,19 +105,23 @@ class _Reader:
                 return None
             raise self.fail(line, col, "is empty; a count is needed")
         try:
-            value = float(text)
+            value = number_text(text, self.separator)
         except ValueError:
             raise self.fail(line, col, f"must be a whole number; got {text!r}") from None
-        if not value.is_integer():
+        if not np.isfinite(value) or not value.is_integer():
             raise self.fail(line, col, f"must be a whole number; got {text!r}")
         if value < 0:
             raise self.fail(line, col, f"must not be negative; got {text}")
+        if value > MAX_PEOPLE:
+            raise self.fail(line, col, f"must be at most {MAX_PEOPLE:,} (a limit); got {text}")
         return int(value)
 
     def number(self, rec: dict[str, str], line: int, col: str, lo: float, hi: float) -> float:
         text = (rec.get(col) or "").strip()
+        if not text:
+            raise self.fail(line, col, "is empty; a number is needed")
         try:
-            value = float(text)
+            value = number_text(text, self.separator)
         except ValueError:
             raise self.fail(line, col, f"must be a number; got {text!r}") from None
         if not np.isfinite(value) or not lo <= value <= hi:
@@ -127,9 +133,11 @@ class _Reader:
         if not text and optional:
             return None
         try:
-            return dt.date.fromisoformat(text)
+            return date_text(text)
         except ValueError:
-            raise self.fail(line, col, f"must be a date like 2014-07-01; got {text!r}") from None
+            raise self.fail(
+                line, col, f"must be a date like 2014-07-01 or 01/07/2014; got {text!r}"
+            ) from None
 
     def period(self, rec: dict[str, str], line: int, optional: bool) -> tuple[dt.date | None, ...]:
         start = self.date(rec, line, "period_start", optional)
@@ -143,12 +151,13 @@ class _Reader:
         return start, end
 
     def strand(self, rec: dict[str, str], line: int) -> tuple[str, str | None]:
-        name = (rec.get("strand") or "").strip()
+        name = (rec.get("strand") or "").strip().lower()
         strands = [n for n, _ in self.scn.costed()]
         if name not in strands:
             raise self.fail(line, "strand", f"unknown strand {name!r}; strands are {strands}")
-        sub = (rec.get("subgroup") or "").strip() or None
         groups = list(self.scn.strand(name).groups)
+        sub = (rec.get("subgroup") or "").strip() or None
+        sub = next((g for g in groups if sub is not None and g.lower() == sub.lower()), sub)
         if sub is not None and sub not in groups:
             raise self.fail(
                 line, "subgroup", f"unknown group {sub!r} of {name}; groups are {groups}"
@@ -171,44 +180,57 @@ class _Reader:
                 raise self.fail(1, col, f"unknown column{hint}")
         missing = [c for c in required if c not in columns]
         if missing:
-            raise self.fail(1, missing[0], "required column is missing")
+            layout = "a Justice Data Lab summary" if required == SUMMARY else "outcomes"
+            raise self.fail(1, missing[0], f"required column is missing (for {layout})")
 
 
 def read(data: bytes, source: str, scn: Scenario) -> Observed:
     """Parse and check observed outcomes (either layout) against the scenario's strands."""
-    r = _Reader(source, scn)
     if len(data) > MAX_BYTES:
-        raise r.fail(None, "", f"the file is larger than {MAX_BYTES:,} bytes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise r.fail(None, "", "the file is not UTF-8 text") from None
+        raise InputError(source, "", f"the file is larger than {MAX_BYTES:,} bytes")
+    text = decode(data, source)
     if not text.strip():
-        raise r.fail(None, "", "the file is empty")
-    reader = csv.DictReader(io.StringIO(text))
-    columns = [c.strip() for c in (reader.fieldnames or [])]
-    reader.fieldnames = columns
-    summary = "treatment_people" in columns
+        raise InputError(source, "", "the file is empty")
+    table = read_table(text, source)
+    r = _Reader(source, scn, table.separator)
+    columns = table.columns
+    summary = any(c in columns for c in SUMMARY if c not in OUTCOMES)
     if not summary and "complied" in columns and "completed" not in columns:
         columns = ["completed" if c == "complied" else c for c in columns]
-        reader.fieldnames = columns
+        table = type(table)(
+            table.separator,
+            columns,
+            [
+                (n, {"completed" if k == "complied" else k: v for k, v in rec.items()})
+                for n, rec in table.rows
+            ],
+        )
     r.header(columns, SUMMARY if summary else OUTCOMES)
     rows: list[Row] = []
-    for line, rec in enumerate(reader, start=2):
-        if None in rec:
-            raise r.fail(line, "", "more values than columns")
+    seen: dict[tuple[object, ...], int] = {}
+    for line, rec in table.rows:
         strand, sub = r.strand(rec, line)
         if summary:
-            rows += _summary_rows(r, rec, line, strand, sub)
+            new = _summary_rows(r, rec, line, strand, sub)
         else:
-            rows.append(_outcome_row(r, rec, line, strand, sub))
+            new = [_outcome_row(r, rec, line, strand, sub)]
+        key = (new[0].strand, new[0].group, new[0].subgroup, new[0].period_start, new[0].period_end)
+        if key in seen:
+            raise r.fail(
+                line,
+                "",
+                f"repeats row {seen[key]}: the same strand, group, subgroup and period "
+                "(each is counted once; add them up in one row)",
+            )
+        seen[key] = line
+        rows += new
     if not rows:
         raise r.fail(None, "", "the file has a header but no rows")
     return Observed(source, hashlib.sha256(data).hexdigest(), tuple(rows))
 
 
 def _outcome_row(r: _Reader, rec: dict[str, str], line: int, strand: str, sub: str | None) -> Row:
-    group = (rec.get("group") or "").strip()
+    group = (rec.get("group") or "").strip().lower()
     if group not in GROUPS:
         raise r.fail(line, "group", f"must be one of {list(GROUPS)}; got {group!r}")
     start, end = r.period(rec, line, optional=False)
@@ -243,6 +265,15 @@ def _summary_rows(
     high = r.number(rec, line, "difference_high", -1.0, 1.0)
     if high < low:
         raise r.fail(line, "difference_high", "the interval's top is below its bottom")
+    rates = [r.number(rec, line, f"{p}_rate", 0.0, 1.0) for p in ("treatment", "comparison")]
+    difference = rates[0] - rates[1]
+    if not low - ROUNDING <= difference <= high + ROUNDING:
+        raise r.fail(
+            line,
+            "difference_low",
+            f"the interval [{low:g}, {high:g}] does not hold the rates' own difference "
+            f"({rates[0]:g} - {rates[1]:g} = {difference:+.3f}): check the columns",
+        )
     out = []
     for group, prefix in (("intervention", "treatment"), ("comparison", "comparison")):
         people = r.count(rec, line, f"{prefix}_people")
@@ -270,10 +301,8 @@ def _summary_rows(
 
 
 def load(path: str | Path, scn: Scenario) -> Observed:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(str(path), "", "no such file")
-    return read(p.read_bytes(), str(path), scn)
+    """Read and check an observed-outcomes file (its size checked before it is read)."""
+    return read(read_input(path, MAX_BYTES), str(path), scn)
 
 
 def synthetic(

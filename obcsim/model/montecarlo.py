@@ -9,18 +9,23 @@ numbers, and the results are gathered in iteration order.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from obcsim.case import limits
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.model import fast, flow, params
 
 ENGINES = ("flow", "fast")
+BLOCK = 50_000  # iterations a streamed block holds (`run_blocks`)
+FAST_PER_WORKER = 50_000  # fast iterations that pay for starting one more process
 Progress = Callable[[int, int], None]
 
 
@@ -113,8 +118,69 @@ def _tasks(engine: str, runs: int, seed: int, workers: int) -> tuple[Callable[..
     return _flow_task, [seeds[i : i + size] for i in range(0, runs, size)]
 
 
+def _quiet() -> None:
+    """A worker leaves Ctrl+C to the main process, which stops the pool (no worker
+    tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _count(engine: str, task: Any) -> int:
     return int(task[1]) if engine == "fast" else len(task)
+
+
+def _parts(
+    scn: Scenario,
+    runs: int,
+    seed: int,
+    engine: str,
+    workers: int | None,
+    progress: Progress | None,
+) -> Iterator[tuple[int, tuple[np.ndarray, ...]]]:
+    """(iterations, results) of each task, in iteration order. At most two tasks per worker
+    are in flight, so results wait in memory only as long as the consumer takes."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; engines are {ENGINES}")
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    if engine == "fast":
+        fast.check_capacity(scn)
+    workers = max(1, min(workers or os.cpu_count() or 1, runs))
+    if engine == "fast":  # a process costs more than it saves below this many iterations
+        workers = min(workers, -(-runs // FAST_PER_WORKER))
+    work, tasks = _tasks(engine, runs, seed, workers)
+    workers = min(workers, len(tasks))
+    done = 0
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet) if workers > 1 else None
+    try:
+        pending: deque[tuple[Any, Future[Any]]] = deque()
+        queue = iter(tasks)
+        for task in queue if pool else ():
+            pending.append((task, pool.submit(work, scn, task)))  # type: ignore[union-attr]
+            if len(pending) >= 2 * workers:
+                break
+        for task in tasks if pool is None else ():
+            done += _count(engine, task)
+            yield _count(engine, task), work(scn, task)
+            if progress:
+                progress(done, runs)
+        while pending:
+            task, future = pending.popleft()
+            part = future.result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, pool.submit(work, scn, following)))  # type: ignore[union-attr]
+            done += _count(engine, task)
+            yield _count(engine, task), part
+            if progress:
+                progress(done, runs)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+
+
+def _draws(scn: Scenario, seed: int, engine: str, parts: list[tuple[np.ndarray, ...]]) -> Draws:
+    gross, amounts, stats = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return Draws(scn, seed, engine, gross, amounts, stats)
 
 
 def run(
@@ -127,31 +193,31 @@ def run(
 ) -> Draws:
     """`runs` iterations of `engine`; `workers` processes (default: all cores). The figures
     depend on the scenario, `runs`, `seed` and `engine`, never on `workers`."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; engines are {ENGINES}")
-    if runs < 1:
-        raise ValueError("runs must be at least 1")
-    if engine == "fast":
-        fast.check_capacity(scn)
-    workers = max(1, min(workers or os.cpu_count() or 1, runs))
-    work, tasks = _tasks(engine, runs, seed, workers)
-    workers = min(workers, len(tasks))
+    limits.check_workers(workers)
+    limits.check_run(scn, runs, engine, "runs")
+    parts = [part for _, part in _parts(scn, runs, seed, engine, workers, progress)]
+    return _draws(scn, seed, engine, parts)
+
+
+def run_blocks(
+    scn: Scenario,
+    runs: int,
+    seed: int = 1,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    block: int = BLOCK,
+) -> Iterator[Draws]:
+    """The fast engine's `runs` iterations as successive `Draws` of about `block` iterations,
+    in order: the same numbers as `run(..., engine="fast")`, in bounded memory."""
+    limits.check_workers(workers)
+    limits.check_run(scn, runs, "fast", "runs", streamed=True)
     parts: list[tuple[np.ndarray, ...]] = []
-    done = 0
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
-    try:
-        results = (
-            pool.map(work, [scn] * len(tasks), tasks)
-            if pool
-            else (work(scn, task) for task in tasks)
-        )
-        for task, part in zip(tasks, results, strict=True):
-            parts.append(part)
-            done += _count(engine, task)
-            if progress:
-                progress(done, runs)
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
-    gross, amounts, stats = (np.concatenate(p) for p in zip(*parts, strict=True))
-    return Draws(scn, seed, engine, gross, amounts, stats)
+    size = 0
+    for count, part in _parts(scn, runs, seed, "fast", workers, progress):
+        parts.append(part)
+        size += count
+        if size >= block:
+            yield _draws(scn, seed, "fast", parts)
+            parts, size = [], 0
+    if parts:
+        yield _draws(scn, seed, "fast", parts)

@@ -10,6 +10,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +20,10 @@ import pandas as pd
 
 from obcsim.accounts.ledger import MEASURES
 from obcsim.accounts.money import MEASURE_LABELS, STRAND_LABELS, agency_label, gbp
+from obcsim.outputs.files import umask
 
+# Control characters an xlsx (XML) cell cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 GBP_FORMAT = '"£"#,##0;("£"#,##0);"£"0'
 SHEET_TITLES = {
     "all": "Table 1 programme",
@@ -81,6 +85,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes it 0600; a new file follows the umask
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -98,7 +103,17 @@ def write_xlsx(
 
 def _cell(v: Any) -> Any:
     v = v.item() if hasattr(v, "item") else v
+    if isinstance(v, str):  # characters XML cannot hold (a control byte in a note) are dropped
+        return ILLEGAL_CHARACTERS_RE.sub("", v)
     return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def _as_text(row: Any) -> None:
+    """Text that looks like a formula (`=`, `+`, `-`, `@` first) stays text: a note from an
+    uploaded scenario must never run in the reader's spreadsheet."""
+    for cell in row:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def xlsx_bytes(
@@ -117,11 +132,13 @@ def xlsx_bytes(
     wb.remove(wb.active)
     for title, table in sheets.items():
         ws = wb.create_sheet(title[:31])
-        ws.append(list(table.columns))
+        ws.append([_cell(str(c)) for c in table.columns])
+        _as_text(ws[1])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in table.itertuples(index=False):
             ws.append([_cell(v) for v in row])
+            _as_text(ws[ws.max_row])
         for j, col in enumerate(table.columns, start=1):
             decimal = pd.api.types.is_float_dtype(table[col])
             is_money = decimal and (money is None or money(title, str(col)))

@@ -6,9 +6,10 @@ Start it with `obcsim app` (or `streamlit run streamlit_app.py`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pandas as pd
@@ -63,6 +64,20 @@ def simulate(scn: Scenario, runs: int, seed: int, label: str) -> Draws:
     return draws
 
 
+@contextlib.contextmanager
+def guarded() -> Iterator[None]:
+    """Bad input is one `st.error` naming file, field and rule; anything else too, rather than
+    a traceback on the board's page. (Streamlit's own stop and rerun are not `Exception`s.)"""
+    try:
+        yield
+    except InputError as exc:
+        st.error(str(exc))
+    except Exception as exc:
+        st.error(
+            f"obcsim could not finish this: {type(exc).__name__}: {' '.join(str(exc).split())}"
+        )
+
+
 def choose_scenario() -> Scenario | None:
     """The base scenario: a shipped one, or an upload (refused with a message if bad)."""
     files = shipped()
@@ -78,11 +93,9 @@ def choose_scenario() -> Scenario | None:
         if len(data) > MAX_BYTES:
             st.error(f"{upload.name}: the file is larger than {MAX_BYTES:,} bytes")
             return None
-        try:
+        with guarded():
             return parse_scenario(data, upload.name)
-        except InputError as exc:
-            st.error(str(exc))
-            return None
+        return None
     return parse_scenario(files[name], name)
 
 
@@ -196,16 +209,16 @@ def evaluate_page(scn: Scenario, runs: int, seed: int) -> None:
     upload = st.file_uploader("Observed outcomes (CSV)", type=["csv"], key="observed_upload")
     if upload is None:
         return
-    try:
-        obs = observed.read(upload.getvalue(), upload.name, scn)
-    except InputError as exc:
-        st.error(str(exc))
-        return
+    key: tuple[str, str, int, int] | None = None
     cache: dict[tuple[str, str, int, int], Any] = st.session_state.setdefault("evaluations", {})
-    key = (_key(edit.to_yaml(scn)), obs.sha256, runs, seed)
-    if key not in cache:
-        with st.spinner("Updating the assumptions and re-running the case"):
-            cache[key] = evaluation.evaluate(scn, obs, runs, seed)
+    with guarded():
+        obs = observed.read(upload.getvalue(), upload.name, scn)
+        key = (_key(edit.to_yaml(scn)), obs.sha256, runs, seed)
+        if key not in cache:
+            with st.spinner("Updating the assumptions and re-running the case"):
+                cache[key] = evaluation.evaluate(scn, obs, runs, seed)
+    if key not in cache:  # refused: the message is on the page
+        return
     new, figures = cache[key]
     st.session_state["evaluation"] = figures
     params = pd.DataFrame(figures["parameters"])
@@ -269,18 +282,21 @@ def main() -> None:
     seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, 1, step=1))
     auto = st.sidebar.toggle("Update automatically", value=True)
     clicked = st.sidebar.button("Run", type="primary")
-    try:
+    scn = None
+    with guarded():
         scn = edit.apply(base, edits, source="your edits")
-    except InputError as exc:
-        st.error(str(exc))
+    if scn is None:  # refused: the message is on the page
         if last:
             st.info("Showing the last good results.")
             results(**last)
         return
     if auto or clicked or last is None:
-        draws = simulate(scn, runs, seed, "this case")
-        last = {"draws": draws, "scn": scn, "base": base, "runs": runs, "seed": seed}
-        st.session_state["last_good"] = last
+        with guarded():
+            draws = simulate(scn, runs, seed, "this case")
+            last = {"draws": draws, "scn": scn, "base": base, "runs": runs, "seed": seed}
+            st.session_state["last_good"] = last
+        if last is None:  # refused before any good result: the message is on the page
+            return
     st.subheader(last["scn"].name + (" (edited)" if edits else ""))
     for column, (label, value) in zip(
         st.columns(3), report.headline(ledger.summary(last["draws"])).items(), strict=True

@@ -6,29 +6,24 @@ Every bad input ends in one line on stderr naming the file, field and rule, and 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import NoReturn
+from types import FrameType
 
-from obcsim.accounts import ledger
+from obcsim.case.limits import check_horizon, check_run
 from obcsim.case.load import load_scenario
 from obcsim.case.scenario import Scenario
-from obcsim.case.shipped import SHIPPED, shipped_scenario
+from obcsim.case.shipped import shipped_scenario
 from obcsim.errors import InputError
-
-ENGINES = ("flow", "fast")
-FUNDING = ("as_published", "pro_rata", "pooled", "pbr")
-FORMATS = ("csv", "md", "xlsx")
-SETTINGS = ("years", "discount_rate", "optimism_bias", "first_year", "green_book")
-FINANCE_OPTIONS = (*SETTINGS, "funding", "runs")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+from obcsim.outputs.files import Outputs
+from obcsim.ui.args import FINANCE_OPTIONS, FORMATS, SETTINGS
+from obcsim.ui.args import build_parser as args_parser
 
 
 def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
@@ -44,8 +39,6 @@ def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
             raise InputError(
                 "--out", "", f"cannot tell the format from '{out}'; add --format csv|md|xlsx"
             )
-    if not path.parent.is_dir():
-        raise InputError("--out", "", f"no such directory: {path.parent}")
     return fmt, path
 
 
@@ -55,13 +48,18 @@ def cmd_tables(args: argparse.Namespace) -> int:
     from obcsim.outputs import finance, report
 
     fmt, path = _out_path(args)
+    outs = Outputs({"--out": path} if path is not None else {})
     scn = load_scenario(args.scenario)
+    check_horizon(scn, args.years, args.runs)
+    if args.runs is not None:
+        check_run(scn, args.runs, "fast")
     annual = expected_annual(scn)
     frame = tables(scn, annual)
     multi_year = any(getattr(args, v) is not None for v in FINANCE_OPTIONS)
     if not (multi_year or fmt == "xlsx"):
         if path is not None and fmt is not None:
-            report.write_tables(frame, fmt, path)
+            with outs:
+                report.write_tables(frame, fmt, outs.stage("--out"))
             print(f"wrote {path}", file=sys.stderr)
         elif args.json:
             print(report.dumps(report.json_rows(frame)))
@@ -74,11 +72,11 @@ def cmd_tables(args: argparse.Namespace) -> int:
         scn, annual, settings, args.funding, args.runs, args.seed, Path(args.scenario)
     )
     if path is not None and fmt is not None:
-        if fmt == "xlsx":
-            with report.atomic_path(path) as tmp:
-                tmp.write_bytes(built.workbook())
-        else:
-            report.write_tables(built.frames["tables"], fmt, path)
+        with outs:
+            if fmt == "xlsx":
+                outs.stage("--out").write_bytes(built.workbook())
+            else:
+                report.write_tables(built.frames["tables"], fmt, outs.stage("--out"))
         print(f"wrote {path}", file=sys.stderr)
     elif args.json:
         print(report.dumps(finance.json_pack(built.frames, settings, built.cover_rows)))
@@ -134,60 +132,45 @@ def cmd_backsolve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _at_least(low: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a whole number; got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low}; got {value}")
-        return value
-
-    return parse
-
-
-def _fraction(top: float = 1.0) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a number; got {text!r}") from None
-        if not 0 <= value <= top:
-            raise argparse.ArgumentTypeError(f"must lie in [0, {top:g}]; got {text}")
-        return value
-
-    return parse
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from obcsim.accounts import ledger
+    from obcsim.accounts.stream import streamed_summary
     from obcsim.model.montecarlo import run
+    from obcsim.outputs import draws as draws_file
     from obcsim.outputs import report
 
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not out.is_dir():
-        raise InputError("--out", "", f"{out} exists and is not a directory")
+    outs = Outputs({"--out": Path(args.out)} if args.out else {}, folders=("--out",))
     scn = load_scenario(args.scenario)
-    with tqdm(total=args.runs, unit="run", file=sys.stderr, disable=None, leave=False) as bar:
-        draws = run(
-            scn,
-            args.runs,
-            args.seed,
-            args.engine,
-            args.workers,
-            progress=lambda done, _: bar.update(done - bar.n),
-        )
-    summary = ledger.summary(draws)
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        with report.atomic_path(out / "summary.json") as tmp:
-            tmp.write_text(report.dumps(summary.to_dict("records")) + "\n")
-        with report.atomic_path(out / "draws.csv") as tmp:
-            ledger.draw_frame(draws).to_csv(tmp, index=False, float_format="%.2f")
-        print(f"wrote {out / 'summary.json'} and {out / 'draws.csv'}", file=sys.stderr)
-    print(f"{scn.name}: {draws.runs} runs, seed {args.seed}, engine {args.engine}\n")
+    check_run(scn, args.runs, args.engine, streamed=args.engine == "fast")
+    name = f"draws.{args.draws}"
+    with (
+        tqdm(total=args.runs, unit="run", file=sys.stderr, disable=None, leave=False) as bar,
+        outs if args.out else contextlib.nullcontext(),
+    ):
+        folder = outs.stage("--out") if args.out else None
+        with contextlib.ExitStack() as stack:
+            writer = None
+            if folder is not None:
+                writer = stack.enter_context(draws_file.Writer(folder / name, args.draws))
+            advance = lambda done, _: bar.update(done - bar.n)  # noqa: E731
+            if args.engine == "fast":  # streamed: bounded memory for any number of runs
+                on_block = writer.write if writer else None
+                summary = streamed_summary(
+                    scn, args.runs, args.seed, args.workers, advance, on_block
+                )
+            else:
+                draws = run(scn, args.runs, args.seed, args.engine, args.workers, advance)
+                summary = ledger.summary(draws)
+                if writer:
+                    writer.write(draws)
+        if folder is not None:
+            (folder / "summary.json").write_text(report.dumps(summary.to_dict("records")) + "\n")
+    if args.out:
+        out = Path(args.out)
+        print(f"wrote {out / 'summary.json'} and {out / name}", file=sys.stderr)
+    print(f"{scn.name}: {args.runs} runs, seed {args.seed}, engine {args.engine}\n")
     print(report.mc_terminal(summary, scn.price_year), end="")
     return 0
 
@@ -197,25 +180,23 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from obcsim.evidence import evaluation, observed
     from obcsim.outputs import report
 
-    out = Path(args.out)
-    report_path = Path(args.report) if args.report else None
-    for flag, path in (("--out", out), ("--report", report_path)):
-        if path is not None and not path.parent.is_dir():
-            raise InputError(flag, "", f"no such directory: {path.parent}")
+    targets = {"--out": Path(args.out)}
+    if args.report:
+        targets["--report"] = Path(args.report)
+        targets["--report (JSON)"] = Path(args.report).with_suffix(".json")
+    outs = Outputs(targets)
     scn = load_scenario(args.scenario)
+    check_run(scn, args.runs, "fast")
     obs = observed.load(args.observed, scn)
     new, figures = evaluation.evaluate(scn, obs, args.runs, args.seed)
-    text = to_yaml(new)
-    with report.atomic_path(out) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    written = [str(out)]
-    if report_path is not None:
-        with report.atomic_path(report_path) as tmp:
-            tmp.write_text(evaluation.markdown(figures), encoding="utf-8")
-        as_json = report_path.with_suffix(".json")
-        with report.atomic_path(as_json) as tmp:
-            tmp.write_text(report.dumps(figures) + "\n", encoding="utf-8")
-        written += [str(report_path), str(as_json)]
+    texts = {"--out": to_yaml(new)}
+    if args.report:
+        texts["--report"] = evaluation.markdown(figures)
+        texts["--report (JSON)"] = report.dumps(figures) + "\n"
+    with outs:
+        for flag, text in texts.items():
+            outs.stage(flag).write_text(text, encoding="utf-8")
+    written = [str(p) for p in targets.values()]
     print(f"wrote {', '.join(written)}", file=sys.stderr)
     for p in figures["parameters"]:
         print(
@@ -232,118 +213,64 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    import subprocess
+    from obcsim.ui.serve import serve
 
-    app = Path(__file__).with_name("app.py")
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(args.port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    if args.headless:
-        command += ["--server.headless", "true"]
-    print(f"obcsim app: http://localhost:{args.port} (Ctrl+C to stop)", file=sys.stderr)
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
+    return serve(args.port, args.headless)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "tables": cmd_tables,
+    "reconcile": cmd_reconcile,
+    "run": cmd_run,
+    "calibrate": cmd_calibrate,
+    "app": cmd_app,
+    "backsolve": cmd_backsolve,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="obcsim", description=__doc__.splitlines()[0] if __doc__ else None)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    return args_parser(COMMANDS, __doc__.splitlines()[0] if __doc__ else "")
 
-    p = sub.add_parser("tables", help="the OBC's strand and programme tables from a scenario")
-    p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("--json", action="store_true", help="print JSON rows instead of tables")
-    p.add_argument("--format", choices=FORMATS, help="file format for --out")
-    p.add_argument("--out", help="write the tables to this file (csv, md or xlsx)")
-    g = p.add_argument_group("finance (any of these adds the multi-year appraisal)")
-    g.add_argument("--years", type=_at_least(1), help="horizon in years (scenario default: 5)")
-    g.add_argument(
-        "--discount-rate",
-        type=_fraction(),
-        help="a year, e.g. 0.035 (Green Book; lower beyond year 30)",
-    )
-    g.add_argument(
-        "--optimism-bias",
-        type=_fraction(10.0),
-        help="uplift on costs, e.g. 0.2 for 20%% (default 0)",
-    )
-    g.add_argument("--first-year", choices=("undiscounted", "discounted"), help="t=0 or t=1")
-    g.add_argument("--green-book", choices=("2022", "2026"), help="edition (default 2022)")
-    g.add_argument("--funding", choices=FUNDING, help="one funding model (default: all)")
-    g.add_argument(
-        "--runs",
-        type=_at_least(1),
-        help="Monte Carlo runs (fast engine) for intervals and P(worse off)",
-    )
-    g.add_argument("--seed", type=_at_least(0), default=1, help="random seed (default 1)")
-    p.set_defaults(func=cmd_tables)
 
-    p = sub.add_parser(
-        "reconcile", help="check the OBC's published tables, and a scenario against them"
-    )
-    p.add_argument("--scenario", help=f"scenario to compare (default: the shipped {SHIPPED})")
-    p.add_argument("--json", action="store_true", help="print the findings as JSON")
-    p.add_argument("--cells", action="store_true", help="every failing cell, not grouped")
-    p.set_defaults(func=cmd_reconcile)
-
-    p = sub.add_parser("run", help="Monte Carlo: distributions of savings and costs by agency")
-    p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("--runs", type=_at_least(1), default=1000, help="iterations (default 1000)")
-    p.add_argument("--seed", type=_at_least(0), default=1, help="random seed (default 1)")
-    p.add_argument("--engine", choices=ENGINES, default="flow", help="engine (default flow)")
-    p.add_argument(
-        "--workers",
-        type=_at_least(1),
-        default=None,
-        help="processes (default: all cores); results do not depend on it",
-    )
-    p.add_argument("--out", help="directory for summary.json and draws.csv")
-    p.set_defaults(func=cmd_run)
-
-    p = sub.add_parser("calibrate", help="update a scenario with observed outcomes (Bayesian)")
-    p.add_argument("scenario", help="scenario YAML file (the prior)")
-    p.add_argument("observed", help="observed outcomes CSV (see README)")
-    p.add_argument("--out", required=True, help="the calibrated scenario (YAML) to write")
-    p.add_argument("--report", help="a Markdown report to write (and the same figures as .json)")
-    p.add_argument(
-        "--runs",
-        type=_at_least(1),
-        default=2000,
-        help="fast-engine iterations for the re-run case (default 2000)",
-    )
-    p.add_argument("--seed", type=_at_least(0), default=1, help="random seed (default 1)")
-    p.set_defaults(func=cmd_calibrate)
-
-    p = sub.add_parser("app", help="the project board's app in your browser (Streamlit)")
-    p.add_argument("--port", type=_at_least(1), default=8501, help="port (default 8501)")
-    p.add_argument("--headless", action="store_true", help="do not open a browser")
-    p.set_defaults(func=cmd_app)
-
-    p = sub.add_parser("backsolve", help="derive the OBC's hidden unit costs from its tables")
-    p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=cmd_backsolve)
-    return parser
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM: stop as Ctrl+C does (outputs not yet in place are not written)."""
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """`obcsim`: 0 done, 2 bad input (one line), 130 interrupted, 1 anything else (one line)."""
     args = build_parser().parse_args(argv)
+    name = f"obcsim {args.command}"
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop) if main_thread else None
     try:
         return int(args.func(args))
     except InputError as exc:
-        print(f"obcsim {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{name}: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(
+            f"{name}: interrupted; no output written (earlier outputs as they were)",
+            file=sys.stderr,
+        )
+        return 130
     except BrokenPipeError:
         return 0
+    except BrokenProcessPool:
+        print(f"{name}: a worker process died (out of memory?); nothing written", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if os.environ.get("OBCSIM_DEBUG"):
+            raise
+        print(
+            f"{name}: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+            "(OBCSIM_DEBUG=1 shows the traceback; please report it)",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
