@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from obcsim.outputs.report import ILLEGAL_CHARACTERS_RE
+
 Format = Callable[[str, str, Mapping[str, Any]], str | None]
 TOTALS = {"total", "Total", "partners", "Partners", "programme"}
 HEADER_ROW = 3  # title, note, header
@@ -66,6 +68,8 @@ def _print_setup(ws: Any, footer: str) -> None:
 
 
 def _write_text(cell: Any, value: Any) -> None:
+    if isinstance(value, str):  # characters XML cannot hold (a control byte in a note) dropped
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
         cell.data_type = "s"  # text, never a formula
