@@ -20,8 +20,9 @@ from obcsim.accounts import appraisal, cashability, ledger
 from obcsim.accounts.funding import MODELS
 from obcsim.accounts.ledger import MEASURES, Annual
 from obcsim.accounts.money import agency_label, gbp
+from obcsim.accounts.uncertainty import walk
 from obcsim.accounts.years import Settings
-from obcsim.case.distributions import PARAMS, Dist
+from obcsim.case.distributions import PARAMS
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.obc.faults import by_fault
@@ -85,30 +86,17 @@ def tables_with_cash(scn: Scenario, t: pd.DataFrame, s: Settings) -> pd.DataFram
 def assumptions_frame(scn: Scenario) -> pd.DataFrame:
     """Every value in the scenario with its mean, its distribution and its source note."""
     rows: list[dict[str, Any]] = []
-
-    def walk(x: Any, path: tuple[Any, ...]) -> None:
-        if isinstance(x, Dist):
-            params = {p: getattr(x, p) for p in PARAMS[x.dist] if getattr(x, p) is not None}
-            rows.append(
-                {
-                    "field": ".".join(map(str, path)),
-                    "mean": x.expected(),
-                    "distribution": x.dist,
-                    "parameters": ", ".join(f"{k} {v:g}" for k, v in params.items()),
-                    "source": x.source or "",
-                }
-            )
-        elif isinstance(x, dict):
-            for k, v in x.items():
-                walk(v, (*path, k))
-        elif isinstance(x, list | tuple):
-            for i, v in enumerate(x):
-                walk(v, (*path, i))
-        elif hasattr(type(x), "model_fields"):
-            for k in type(x).model_fields:
-                walk(getattr(x, k), (*path, k))
-
-    walk(scn, ())
+    for path, x in walk(scn):
+        params = {p: getattr(x, p) for p in PARAMS[x.dist] if getattr(x, p) is not None}
+        rows.append(
+            {
+                "field": ".".join(map(str, path)),
+                "mean": x.expected(),
+                "distribution": x.dist,
+                "parameters": ", ".join(f"{k} {v:g}" for k, v in params.items()),
+                "source": x.source or "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
