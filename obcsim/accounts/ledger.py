@@ -182,7 +182,9 @@ def compare(
     a: Draws, b: Draws, strand: str = "all", measure: str = "annual_impact"
 ) -> pd.DataFrame:
     """Per agency: `a` against `b`, iteration by iteration (run both with the same seed and runs
-    so that the difference is paired): means, mean difference, its 90% interval, P(a > b)."""
+    so that the difference is paired): means, mean difference, its 90% interval, P(a > b), and
+    whether the two are `identical` in every iteration (common random numbers: an agency an
+    edit does not reach differs by exactly zero)."""
     if a.runs != b.runs:
         raise ValueError("compare runs of the same length (and seed)")
     ta, tb = (draw_tables(d).set_index(["strand", "agency"]) for d in (a, b))
@@ -201,6 +203,7 @@ def compare(
                 "p05": p05,
                 "p95": p95,
                 "p_a_better": float((d > 0).mean()),
+                "identical": bool(np.all(d == 0)),
             }
         )
     return pd.DataFrame(rows)

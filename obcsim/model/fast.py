@@ -20,6 +20,8 @@ from their exact distributions, for every iteration at once:
 
 Sums of independent Bernoulli and Poisson draws are binomial and Poisson, so these are the
 flow engine's distributions exactly; `tests/test_engines.py` checks that the two agree.
+Each strand draws from its own stream (`streams.Streams`), so an edit to one strand leaves the
+others' draws unchanged.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import numpy as np
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.model.params import ScenarioDraw, StrandDraw
+from obcsim.model.streams import Streams
 
 CHUNK = 5_000  # iterations per random stream: fixed, so results never depend on workers
 
@@ -100,13 +103,17 @@ def _strand(scn: Scenario, s: StrandDraw, rng: np.random.Generator) -> tuple[np.
 
 
 def simulate(
-    scn: Scenario, draw: ScenarioDraw, rng: np.random.Generator
+    scn: Scenario,
+    draw: ScenarioDraw,
+    rng: Streams | np.random.Generator | np.random.SeedSequence,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gross savings (iterations, strands, agencies) and statistics (iterations, strands,
-    `flow.STATS`) for every iteration of `draw`; what only queues know is NaN (waits) or 0."""
+    `flow.STATS`) for every iteration of `draw`; what only queues know is NaN (waits) or 0.
+    Strand s draws its people from stream `("outcome", s)`."""
+    streams = Streams.of(rng)
     gross, stats = [], []
-    for s in draw.strands.values():
-        saving, people, treated, avoided = _strand(scn, s, rng)
+    for name, s in draw.strands.items():
+        saving, people, treated, avoided = _strand(scn, s, streams("outcome", name))
         gross.append(saving)
         nan = np.full(len(people), np.nan)
         stats.append(

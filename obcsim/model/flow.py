@@ -8,8 +8,12 @@ or drop to business as usual, hold the place for the service period, and complet
 The same person also lives business as usual. Both worlds use the same random numbers wherever
 they share an event (the index episode, the reoffending draw, each episode's cascade), so the
 saving is measured person by person with little noise: a person the intervention does not
-touch costs the same in both worlds. Each episode starts the criminal-justice cascade: arrest
-(police), court hearings (CPS and court), and a community order (probation) or custody (prison).
+touch costs the same in both worlds. Random numbers are keyed by strand and person: strand s
+draws from its own stream (`streams.Streams`, `("outcome", s)`), and person i's uniforms are
+row i of it, so an edit to one strand leaves every other strand's draws unchanged.
+
+Each episode starts the criminal-justice cascade: arrest (police), court hearings (CPS and
+court), and a community order (probation) or custody (prison).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import simpy
 
 from obcsim.case.scenario import Scenario
 from obcsim.model.params import ScenarioDraw, StrandDraw
+from obcsim.model.streams import Streams
 
 REFERRAL_DAYS = 365.0  # referrals arrive over each strand's first year
 # What the pathway's steps are called in the event log: (starts, completes, does not complete).
@@ -121,7 +126,7 @@ def _stochastic_round(x: float, rng: np.random.Generator) -> int:
 
 def _refer(s: StrandDraw, rng: np.random.Generator) -> tuple[_People, dict[str, np.ndarray]]:
     n = _stochastic_round(float(s.cohort[0]), rng)
-    u = rng.random((7, n))
+    u = rng.random((n, 7)).T  # person i's uniforms are row i: the same when the cohort grows
     service = 0.0 if s.service_days is None else float(s.service_days[0])
     completes = u[2] < s.completion[0]
     people = _People(
@@ -187,13 +192,18 @@ def _episodes(
 
 
 def simulate(
-    scn: Scenario, draw: ScenarioDraw, rng: np.random.Generator, log: bool = False
+    scn: Scenario,
+    draw: ScenarioDraw,
+    rng: Streams | np.random.Generator | np.random.SeedSequence,
+    log: bool = False,
 ) -> FlowResult:
-    """One iteration: every strand's people through their pathways and business as usual."""
+    """One iteration: every strand's people through their pathways and business as usual;
+    strand s draws from stream `("outcome", s)` of `rng`."""
+    streams = Streams.of(rng)
     env = simpy.Environment()
     strands = {}
     for name, s in draw.strands.items():
-        people, d = _refer(s, rng)
+        people, d = _refer(s, streams("outcome", name))
         place = None if s.servers is None else simpy.Resource(env, capacity=s.servers)
         max_wait = float("inf") if s.max_wait_days is None else s.max_wait_days
         env.process(_referrals(env, people, place, max_wait))
@@ -205,7 +215,7 @@ def simulate(
     events: list[Event] | None = [] if log else None
     for name, (s, people, d) in strands.items():
         treated = people.takes_part & people.served & people.completes
-        ep = _episodes(s, people, d, treated, rng, float(scn.follow_up_days))
+        ep = _episodes(s, people, d, treated, streams("outcome", name), float(scn.follow_up_days))
         avoided = ep["in_bau"].astype(float) - ep["in_int"].astype(float)
         saving = dict.fromkeys(scn.agencies, 0.0)
         for event, cost in s.unit_cost.items():

@@ -1,9 +1,11 @@
 """Monte Carlo: many iterations of an engine, reproducible for any number of workers.
 
 Iteration i draws every uncertain scenario value once (parameter uncertainty) and then every
-person's outcomes (stochastic uncertainty), all from its own stream: child i of one
-`numpy.random.SeedSequence(seed)`. Which process runs an iteration therefore never changes its
-numbers, and the results are gathered in iteration order.
+person's outcomes (stochastic uncertainty), all from its own streams: child i of one
+`numpy.random.SeedSequence(seed)` (the fast engine: child b for block b of `fast.CHUNK`
+iterations), split by name into one stream per strand (`streams.Streams`), so an edit to one
+strand leaves every other strand's numbers unchanged. Which process runs an iteration never
+changes its numbers, and the results are gathered in iteration order.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from obcsim.case import limits
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.model import fast, flow, params
+from obcsim.model.streams import Streams
 
 ENGINES = ("flow", "fast")
 BLOCK = 50_000  # iterations a streamed block holds (`run_blocks`)
@@ -84,9 +87,9 @@ def _flow_task(scn: Scenario, seeds: list[np.random.SeedSequence]) -> tuple[np.n
     """Iterations of the flow engine, one stream each."""
     gross, amounts, stats = [], [], []
     for seed in seeds:
-        rng = np.random.default_rng(seed)
-        draw = params.draw(scn, rng, 1)
-        result = flow.simulate(scn, draw, rng)
+        streams = Streams(seed)
+        draw = params.draw(scn, streams, 1)
+        result = flow.simulate(scn, draw, streams)
         gross.append([[result.gross[s][a] for a in scn.agencies] for s in result.gross])
         amounts.append([a[0] for a in draw.cost_amounts])
         stats.append([[result.stats[s][k] for k in flow.STATS] for s in result.stats])
@@ -101,9 +104,9 @@ def _flow_task(scn: Scenario, seeds: list[np.random.SeedSequence]) -> tuple[np.n
 def _fast_task(scn: Scenario, task: tuple[np.random.SeedSequence, int]) -> tuple[np.ndarray, ...]:
     """A block of iterations of the fast engine, one stream for the block."""
     seed, size = task
-    rng = np.random.default_rng(seed)
-    draw = params.draw(scn, rng, size)
-    gross, stats = fast.simulate(scn, draw, rng)
+    streams = Streams(seed)
+    draw = params.draw(scn, streams, size)
+    gross, stats = fast.simulate(scn, draw, streams)
     amounts = np.stack(draw.cost_amounts, axis=1) if draw.cost_amounts else np.zeros((size, 0))
     return gross, amounts, stats
 

@@ -1,7 +1,8 @@
 """Parameter draws: every scenario value drawn once per Monte Carlo iteration.
 
-`draw(scn, rng, size)` returns `size` joint draws of every value in a fixed order (strands in
-table order, then cost items), as arrays; a fixed value takes no random numbers.
+`draw(scn, rng, size)` returns `size` joint draws of every value, as arrays; a fixed value takes
+no random numbers. Each strand draws from its own stream (`streams.Streams`), so an edit to one
+strand leaves every other strand's draws unchanged.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from obcsim.case.distributions import Dist
 from obcsim.case.scenario import CASCADE, EVENTS, Scenario, event_counts
+from obcsim.model.streams import Streams
 
 Sampler = Callable[[Dist], np.ndarray]
 
@@ -50,12 +52,18 @@ class ScenarioDraw:
     cost_amounts: tuple[np.ndarray, ...]  # one per `scn.cost_items()`
 
 
-def _strands(scn: Scenario, value: Sampler, size: int) -> dict[str, StrandDraw]:
+def _sampler(rng: np.random.Generator, size: int) -> Sampler:
+    return lambda d: d.sample(rng, size)
+
+
+def _strands(scn: Scenario, streams: Streams, size: int) -> dict[str, StrandDraw]:
     start = min(s.go_live for _, s in scn.costed() if s.go_live is not None)
     out = {}
-    scale = value(scn.unit_cost_scale)  # one draw for every strand's unit costs
+    # one draw for every strand's unit costs
+    scale = _sampler(streams("param", "unit_cost_scale"), size)(scn.unit_cost_scale)
     for name, s in scn.costed():
         assert s.cohort is not None and s.go_live is not None
+        value = _sampler(streams("param", name), size)
         cohort, uptake = value(s.cohort), value(s.uptake)
         completion, diversion = value(s.completion), value(s.diversion)
         groups, taken = [], np.zeros(size)
@@ -103,9 +111,14 @@ def _strands(scn: Scenario, value: Sampler, size: int) -> dict[str, StrandDraw]:
     return out
 
 
-def draw(scn: Scenario, rng: np.random.Generator, size: int = 1) -> ScenarioDraw:
-    """`size` joint draws of every scenario value (parameter uncertainty)."""
-    value: Sampler = lambda d: d.sample(rng, size)  # noqa: E731
-    strands = _strands(scn, value, size)
-    amounts = tuple(value(item.amount) for _, item in scn.cost_items())
+def draw(
+    scn: Scenario, rng: Streams | np.random.Generator | np.random.SeedSequence, size: int = 1
+) -> ScenarioDraw:
+    """`size` joint draws of every scenario value (parameter uncertainty), each strand's from
+    its own streams (a generator stands for the streams under its seed sequence)."""
+    streams = Streams.of(rng)
+    strands = _strands(scn, streams, size)
+    amounts = tuple(
+        _sampler(streams("cost", strand), size)(item.amount) for strand, item in scn.cost_items()
+    )
     return ScenarioDraw(size, strands, amounts)
