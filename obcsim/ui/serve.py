@@ -20,6 +20,7 @@ def command(port: int, headless: bool) -> list[str]:
     out = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port)]
     out += ["--browser.gatherUsageStats", "false"]
     out += ["--server.maxUploadSize", "1"]  # MB: uploads are refused past 1,000,000 bytes anyway
+    out += ["--client.toolbarMode", "viewer"]  # no "Deploy" button for the board
     if headless:
         out += ["--server.headless", "true"]
     return out

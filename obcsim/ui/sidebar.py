@@ -1,0 +1,125 @@
+"""The app's sidebar: the scenario (a shipped one by its title, or an upload), the assumptions
+the board may edit, and the run settings.
+
+An upload in place takes precedence, and the picker says so (and is greyed out) until the upload
+is removed. A bad upload is one error naming file, field and rule; the picked scenario is shown
+meanwhile, so the page keeps its headline, title and sidebar.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import streamlit as st
+
+from obcsim.accounts.money import STRAND_LABELS
+from obcsim.case import edit
+from obcsim.case.load import parse_scenario
+from obcsim.case.safeyaml import MAX_BYTES
+from obcsim.case.scenario import Scenario
+from obcsim.case.shipped import shipped
+from obcsim.errors import InputError
+from obcsim.ui.state import guarded, scenario_key
+
+KIND_INPUT: dict[str, dict[str, Any]] = {
+    "probability": {"max_value": 1.0, "step": 0.01, "format": "%.3f"},
+    "count": {"max_value": None, "step": 10.0, "format": "%.0f"},
+    "money": {"max_value": None, "step": 100.0, "format": "%.0f"},
+}
+
+
+@lru_cache(maxsize=8)
+def _parsed(name: str, data: bytes) -> Scenario:
+    return parse_scenario(data, name)
+
+
+def title(name: str) -> str:
+    """A shipped scenario's title (its `name:`), for the picker."""
+    try:
+        return _parsed(name, shipped()[name]).name
+    except InputError:
+        return name
+
+
+def shipped_scenario(name: str) -> Scenario:
+    return _parsed(name, shipped()[name])
+
+
+def choose_scenario() -> tuple[Scenario, str | None]:
+    """The base scenario, and a note when it is not the one the board asked for."""
+    files = shipped()
+    uploaded = st.session_state.get("scenario_upload")
+    name = st.sidebar.selectbox(
+        "Scenario",
+        list(files),
+        format_func=title,
+        help="Scenarios shipped with obcsim",
+        disabled=uploaded is not None,
+        key="scenario_pick",
+    )
+    if uploaded is not None:
+        st.sidebar.info("Using the uploaded file; remove it (x) to pick a shipped scenario.")
+    upload = st.sidebar.file_uploader(
+        "...or upload a scenario (YAML, at most 1 MB)",
+        type=["yaml", "yml"],
+        help=f"At most {MAX_BYTES:,} bytes; loaded safely (no YAML tags that build objects)",
+        key="scenario_upload",
+    )
+    picked = shipped_scenario(name)
+    if upload is None:
+        return picked, None
+    data = upload.getvalue()
+    if len(data) > MAX_BYTES:
+        st.error(f"{upload.name}: the file is larger than {MAX_BYTES:,} bytes")
+        return picked, f"The upload was refused: showing '{picked.name}' instead."
+    scn: Scenario | None = None
+    with guarded():
+        scn = parse_scenario(data, upload.name)
+    if scn is None:
+        return picked, f"The upload was refused: showing '{picked.name}' instead."
+    return scn, None
+
+
+def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
+    """Inputs for the assumptions that matter, grouped by strand, each with its source note."""
+    edits: dict[edit.Path, float | str] = {}
+    tag = scenario_key(base)
+    fields = edit.editable(base)
+    groups = dict.fromkeys(f.group for f in fields)
+    st.sidebar.subheader("Assumptions")
+    for group in groups:
+        label = "Unit costs by agency" if group == "unit_costs" else STRAND_LABELS.get(group, group)
+        with st.sidebar.expander(label[:1].upper() + label[1:]):
+            for f in (f for f in fields if f.group == group):
+                k = f"{tag}:{'.'.join(map(str, f.path))}"
+                if f.kind == "agency":
+                    agencies = list(base.agencies)
+                    new: float | str = st.selectbox(
+                        f.label, agencies, index=agencies.index(str(f.value)), key=k, help=f.source
+                    )
+                else:
+                    bounds = KIND_INPUT[f.kind]
+                    new = st.number_input(
+                        f.label,
+                        min_value=0.0,
+                        max_value=bounds["max_value"],
+                        value=float(f.value),
+                        step=bounds["step"],
+                        format=bounds["format"],
+                        key=k,
+                        help=f.source,
+                    )
+                if new != f.value:
+                    edits[f.path] = new
+    return edits
+
+
+def run_settings() -> tuple[int, int, bool, bool]:
+    """(iterations, seed, update automatically, Run clicked)."""
+    st.sidebar.subheader("Run")
+    runs = int(st.sidebar.number_input("Iterations", 100, 50_000, 2_000, step=500))
+    seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, 1, step=1))
+    auto = st.sidebar.toggle("Update automatically", value=True, key="auto_update")
+    clicked = st.sidebar.button("Run", type="primary")
+    return runs, seed, auto, clicked
