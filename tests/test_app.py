@@ -1,7 +1,10 @@
-"""The board's app, driven with Streamlit's AppTest."""
+"""The board's app, driven with Streamlit's AppTest: pages, edits, downloads, defects of #13."""
 
 import io
+import json
+import tomllib
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -9,8 +12,13 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from obcsim.accounts import ledger
 from obcsim.accounts.money import gbp
 from obcsim.case.load import parse_scenario
+from obcsim.outputs import boardcharts, report
+from obcsim.outputs.boardview import IDENTICAL
+from obcsim.ui import app as app_module
+from obcsim.ui.serve import command
 
 APP = str(ROOT / "streamlit_app.py")
 
@@ -33,31 +41,47 @@ def programme_mean(at: AppTest) -> float:
     return float(row["annual impact mean"])
 
 
+def texts(at: AppTest) -> str:
+    return "\n".join(str(m.value) for m in [*at.markdown, *at.caption])
+
+
+def shown_draws(at: AppTest):
+    return at.session_state["last_good"]["draws"]
+
+
 def test_default_page(app):
     assert not app.error
-    assert app.metric[0].label == "Programme annual impact (mean)"
-    assert len(app.get("vega_lite_chart")) == 5
-    assert [t.label for t in app.tabs] == [
-        "Who gains",
-        "Tables and downloads",
-        "Compare",
-        "Evaluate",
-    ]
-    shown = app.dataframe[0].value
-    assert list(shown.agency) == [
-        "Police",
-        "CPS",
-        "Probation",
-        "Court",
-        "Prison",
-        "Council",
-        "Total",
-    ]
+    assert [t.label for t in app.tabs] == [title for title, _ in app_module.PAGES]
+    assert "Who pays (funding)" in [t.label for t in app.tabs]
+    assert "Programme annual impact (mean)" in [c.value for c in app.caption]
+    shown = next(d.value for d in app.dataframe if "annual impact: published" in d.value)
+    agencies = ["Police", "CPS", "Probation", "Court", "Prison", "Council", "Total"]
+    assert list(shown.agency) == agencies
     assert shown.loc[6, "annual impact: published"] == "£561,710"
     assert "OBC 5.2" in widget(app, "strands.njp.cohort").help  # the source note, beside it
 
 
-def test_a_bigger_njp_cohort_raises_njp_savings(app):
+def test_headline_shows_the_whole_interval(app):
+    """The interval is text that wraps (not a metric cut off at '£608,…'); its figures are the
+    summary's 5th and 95th percentiles, recomputed here from the draws."""
+    draws = shown_draws(app)
+    total = np.asarray(
+        ledger.draw_tables(draws)
+        .set_index(["strand", "agency"])
+        .loc[("all", "total")]["annual_impact"]
+    )
+    lo, hi = np.percentile(total, [5, 95])
+    assert f"{gbp(lo)} to {gbp(hi)}" in texts(app)
+    assert not app.metric  # no truncating metric widget for the headline
+
+
+def test_scenario_picker_shows_titles(app):
+    picker = app.selectbox(key="scenario_pick")
+    assert "Barnet Safer Communities OBC 2013 (as published)" in picker.options
+    assert not picker.disabled
+
+
+def test_a_bigger_njp_cohort_raises_njp_savings(app, barnet):
     before = app.session_state["shown_table"].copy()
     programme_before = programme_mean(app)
     widget(app, "strands.njp.cohort").set_value(400).run()
@@ -68,34 +92,64 @@ def test_a_bigger_njp_cohort_raises_njp_savings(app):
         before[key]["gross saving mean"].iloc[0]
     )
     assert programme_mean(app) > programme_before + 50_000
-    assert "(edited)" in app.subheader[0].value
+    assert app.subheader[0].value.endswith(", edited")
+    was = f"{barnet.strands.njp.cohort.point():,.0f}"
+    assert f"Neighbourhood Justice Panels: cohort (people a year) 400 (was {was})" in texts(app)
 
 
-def test_downloads_hold_the_figures_shown(app):
+def test_with_auto_update_off_an_edit_is_flagged_not_shown_as_done(app):
+    first = app.subheader[0].value
+    mean = programme_mean(app)
+    app.toggle(key="auto_update").set_value(False).run()
+    widget(app, "strands.njp.cohort").set_value(400).run()
+    assert not app.exception and not app.error
+    assert app.subheader[0].value == first  # the figures shown are still the unedited case's
+    assert programme_mean(app) == mean
+    assert "not run yet" in app.warning[0].value
+    app.button[0].click().run()  # Run
+    assert app.subheader[0].value.endswith(", edited") and not app.warning
+    assert programme_mean(app) > mean
+
+
+def test_downloads_carry_the_scenario_edits_seed_and_runs(app, barnet):
     widget(app, "strands.njp.cohort").set_value(300).run()
     table = app.session_state["shown_table"]
     downloads = {k: make() for k, make in app.session_state["downloads"].items()}
     csv = pd.read_csv(io.BytesIO(downloads["csv"]))
-    pd.testing.assert_frame_equal(csv, table, check_dtype=False)
-    shown = app.dataframe[0].value
+    pd.testing.assert_frame_equal(csv[table.columns], table, check_dtype=False)
+    assert set(csv.scenario) == {"Barnet Safer Communities OBC 2013 (as published), edited"}
+    was = f"{barnet.strands.njp.cohort.point():,.0f}"
+    assert set(csv.edits) == {
+        f"Neighbourhood Justice Panels: cohort (people a year) 300 (was {was})"
+    }
+    assert set(csv.seed) == {1} and set(csv.iterations) == {2000}
+    shown = next(d.value for d in app.dataframe if "gross saving: mean" in d.value)
     programme = table[table.strand == "all"].reset_index(drop=True)
     assert list(shown["gross saving: mean"]) == [gbp(v) for v in programme["gross saving mean"]]
     wb = load_workbook(io.BytesIO(downloads["xlsx"]))
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["seed"] == "1" and about["iterations"] == "2000" and "300" in about["edits"]
     ws = wb["Table 1 programme"]
     total = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "Total")
     assert total[1] == pytest.approx(programme.iloc[-1]["gross saving mean"])
     scn = parse_scenario(downloads["yaml"], "download")
     assert scn.strands.njp.cohort.expected() == 300
-    assert len(app.get("download_button")) == 3
+    assert scn.name.endswith(", edited") and "to the pound" not in scn.description
+    assert "cohort (people a year) 300" in scn.description
+    labels = [b.label for b in app.get("download_button")]
+    assert {"Tables (CSV)", "Tables (Excel)", "Scenario (YAML)"} <= set(labels)
 
 
-def test_bad_upload_shows_an_error_and_keeps_the_results(app):
+def test_bad_upload_keeps_headline_title_and_sidebar(app):
     app.file_uploader(key="scenario_upload").set_value(
         ("bad.yaml", b"name: [unclosed", "application/yaml")
     ).run()
     assert not app.exception
     assert "bad.yaml" in app.error[0].value and "not valid YAML" in app.error[0].value
-    assert app.dataframe and len(app.get("vega_lite_chart")) == 5  # last good results stay
+    assert app.title and "Programme annual impact (mean)" in [c.value for c in app.caption]
+    assert widget(app, "strands.njp.cohort")  # the sidebar's assumptions stay
+    assert "showing" in app.info[0].value.lower()
+    assert app.dataframe and len(app.get("vega_lite_chart")) >= 5
     too_big = b"a: " + b"x" * 1_100_000
     app.file_uploader(key="scenario_upload").set_value(
         ("big.yaml", too_big, "application/yaml")
@@ -103,15 +157,26 @@ def test_bad_upload_shows_an_error_and_keeps_the_results(app):
     assert not app.exception and "larger than" in app.error[0].value
 
 
-def test_a_good_upload_replaces_the_scenario(app):
+def test_upload_limit_and_toolbar_are_set_for_the_board():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == 1 and config["client"]["toolbarMode"] == "viewer"
+    served = command(8501, True)
+    assert served[served.index("--server.maxUploadSize") + 1] == "1"
+    assert served[served.index("--client.toolbarMode") + 1] == "viewer"
+
+
+def test_a_good_upload_replaces_the_scenario_and_greys_the_picker(app):
     data = yaml.safe_load((ROOT / "scenarios" / "barnet_obc_2013.yaml").read_text())
     data["name"] = "Uploaded case"
     data["strands"]["coaches"]["cohort"] = 10
     app.file_uploader(key="scenario_upload").set_value(
         ("mine.yaml", yaml.safe_dump(data).encode(), "application/yaml")
     ).run()
+    app.run()  # the picker reads the upload's state on the next redraw
     assert not app.exception and not app.error
     assert app.subheader[0].value.startswith("Uploaded case")
+    assert app.selectbox(key="scenario_pick").disabled
+    assert any("uploaded file" in i.value for i in app.info)
 
 
 def test_impossible_edit_names_the_field(app):
@@ -124,20 +189,66 @@ def test_impossible_edit_names_the_field(app):
 def test_compare_with_the_evidence(app):
     app.selectbox(key="compare_with").set_value("barnet_evidence_adjusted.yaml").run()
     assert not app.exception
-    diff = app.dataframe[-1].value
+    diff = next(d.value for d in app.dataframe if "P(this case better)" in d.value)
     assert diff.iloc[-1]["agency"] == "Programme"
     assert diff.iloc[-1]["difference"].startswith("£")  # published case gains over the evidence
 
 
-def test_evaluate_page(app):
+def test_compare_shows_an_exact_zero_as_zero(app):
+    """Halving the NJP cohort: an agency NJP saves nothing for is the same in every iteration
+    (checked here on the per-iteration ledger), and Compare says £0 with no interval."""
+    before = shown_draws(app)
+    widget(app, "strands.njp.cohort").set_value(95).run()
+    after = shown_draws(app)
+    a, b = (ledger.draw_tables(d).set_index(["strand", "agency"]) for d in (after, before))
+    diff = next(d.value for d in app.dataframe if "P(this case better)" in d.value)
+    zero = 0
+    for agency, row in zip(before.scenario.agencies, diff.itertuples(), strict=False):
+        same = np.array_equal(
+            np.asarray(a.loc[("all", agency), "annual_impact"]),
+            np.asarray(b.loc[("all", agency), "annual_impact"]),
+        )
+        assert (row[4] == "£0" and row[5] == IDENTICAL and row[6] == "-") == same, agency
+        zero += same
+    assert zero >= 1
+
+
+def test_probability_bars_carry_their_numbers(app):
+    summary = ledger.summary(shown_draws(app))
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    texts_on_bars = [
+        s
+        for s in specs
+        if any(layer.get("mark", {}).get("type") == "text" for layer in s.get("layer", []))
+    ]
+    assert len(texts_on_bars) >= 3  # per agency, per strand, and the heatmap
+    words = json.dumps(
+        [
+            boardcharts.p_positive(summary).to_dict(),
+            boardcharts.strand_p_positive(summary).to_dict(),
+        ]
+    )
+    rows = summary[(summary.strand == "all") | (summary.agency == "total")]
+    for p in rows[rows.measure == "annual_impact"].p_positive:  # each chance, on its bar
+        assert f'"{p:.0%}"' in words or (0 < p < 0.005) or (0.995 < p < 1)
+
+
+def test_evaluate_page_in_plain_words(app):
     data = (ROOT / "examples" / "observed_outcomes.csv").read_bytes()
     uploader = app.file_uploader(key="observed_upload")
     uploader.set_value(("observed.csv", data, "text/csv")).run()
     assert not app.exception and not app.error
     figures = app.session_state["evaluation"]
     assert {p["field"] for p in figures["parameters"]} >= {"strands.njp.completion"}
-    assert len(app.get("vega_lite_chart")) >= 6  # the prior-posterior chart joins the page
-    assert len(app.get("download_button")) == 5
+    labels = [b.label for b in app.get("download_button")]
+    assert {"Recalibrated scenario (YAML)", "Report (Markdown)"} <= set(labels)
+    shown = pd.concat([d.value.astype(str) for d in app.dataframe], ignore_index=True)
+    cells = " ".join(shown.fillna("").to_numpy().ravel().tolist() + list(shown.columns))
+    for raw in ("strands.", "prior_p05", "no_effect_possible", "0.500", "17650.00"):
+        assert raw not in cells, raw
+    params = next(d.value for d in app.dataframe if "assumption" in d.value)
+    first = figures["parameters"][0]
+    assert params.iloc[0]["after (posterior): mean"] == f"{first['posterior_mean']:.1%}"
 
 
 def test_evaluate_page_refuses_bad_data(app):
@@ -149,3 +260,9 @@ def test_evaluate_page_refuses_bad_data(app):
     uploader.set_value(("bad.csv", bad, "text/csv")).run()
     assert not app.exception
     assert "row 2, column reoffended" in app.error[0].value
+
+
+def test_headline_is_the_reports(app):
+    """Second route for the three headline figures: `report.headline` of the draws shown."""
+    for value in report.headline(ledger.summary(shown_draws(app))).values():
+        assert value in texts(app)
