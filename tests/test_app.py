@@ -31,6 +31,12 @@ def app() -> AppTest:
     return at
 
 
+def go(at: AppTest, page: str) -> AppTest:
+    """Open a page (a tab that remembers itself; only the open page runs)."""
+    at.session_state["page"] = page
+    return at.run()
+
+
 def widget(at: AppTest, path: str):
     return next(w for w in at.number_input if w.key and w.key.endswith(f":{path}"))
 
@@ -49,8 +55,19 @@ def shown_draws(at: AppTest):
     return at.session_state["last_good"]["draws"]
 
 
+def test_only_the_open_page_runs_and_it_stays_open(app):
+    assert app.session_state["page"] == app_module.PAGES[0][0]
+    assert "shown_table" not in app.session_state  # the tables page has not run
+    go(app, "Tables and downloads")
+    widget(app, "strands.njp.cohort").set_value(250).run()
+    assert (
+        app.session_state["page"] == "Tables and downloads" and "shown_table" in app.session_state
+    )
+
+
 def test_default_page(app):
     assert not app.error
+    go(app, "Tables and downloads")
     assert [t.label for t in app.tabs] == [title for title, _ in app_module.PAGES]
     assert "Who pays (funding)" in [t.label for t in app.tabs]
     assert "Programme annual impact (mean)" in [c.value for c in app.caption]
@@ -77,11 +94,13 @@ def test_headline_shows_the_whole_interval(app):
 
 def test_scenario_picker_shows_titles(app):
     picker = app.selectbox(key="scenario_pick")
-    assert "Barnet Safer Communities OBC 2013 (as published)" in picker.options
+    assert "As published: Barnet Safer Communities OBC 2013" in picker.options
+    assert "Evidence-adjusted: Barnet Safer Communities OBC 2013" in picker.options
     assert not picker.disabled
 
 
 def test_a_bigger_njp_cohort_raises_njp_savings(app, barnet):
+    go(app, "Tables and downloads")
     before = app.session_state["shown_table"].copy()
     programme_before = programme_mean(app)
     widget(app, "strands.njp.cohort").set_value(400).run()
@@ -98,6 +117,7 @@ def test_a_bigger_njp_cohort_raises_njp_savings(app, barnet):
 
 
 def test_with_auto_update_off_an_edit_is_flagged_not_shown_as_done(app):
+    go(app, "Tables and downloads")
     first = app.subheader[0].value
     mean = programme_mean(app)
     app.toggle(key="auto_update").set_value(False).run()
@@ -112,6 +132,7 @@ def test_with_auto_update_off_an_edit_is_flagged_not_shown_as_done(app):
 
 
 def test_downloads_carry_the_scenario_edits_seed_and_runs(app, barnet):
+    go(app, "Tables and downloads")
     widget(app, "strands.njp.cohort").set_value(300).run()
     table = app.session_state["shown_table"]
     downloads = {k: make() for k, make in app.session_state["downloads"].items()}
@@ -187,6 +208,7 @@ def test_impossible_edit_names_the_field(app):
 
 
 def test_compare_with_the_evidence(app):
+    go(app, "Compare")
     app.selectbox(key="compare_with").set_value("barnet_evidence_adjusted.yaml").run()
     assert not app.exception
     diff = next(d.value for d in app.dataframe if "P(this case better)" in d.value)
@@ -197,6 +219,7 @@ def test_compare_with_the_evidence(app):
 def test_compare_shows_an_exact_zero_as_zero(app):
     """Halving the NJP cohort: an agency NJP saves nothing for is the same in every iteration
     (checked here on the per-iteration ledger), and Compare says £0 with no interval."""
+    go(app, "Compare")
     before = shown_draws(app)
     widget(app, "strands.njp.cohort").set_value(95).run()
     after = shown_draws(app)
@@ -234,6 +257,7 @@ def test_probability_bars_carry_their_numbers(app):
 
 
 def test_evaluate_page_in_plain_words(app):
+    go(app, "Evaluate")
     data = (ROOT / "examples" / "observed_outcomes.csv").read_bytes()
     uploader = app.file_uploader(key="observed_upload")
     uploader.set_value(("observed.csv", data, "text/csv")).run()
@@ -252,6 +276,7 @@ def test_evaluate_page_in_plain_words(app):
 
 
 def test_evaluate_page_refuses_bad_data(app):
+    go(app, "Evaluate")
     bad = (
         b"strand,group,period_start,period_end,people,completed,reoffended,offences\n"
         b"njp,intervention,2013-07-01,2014-06-30,10,5,12,12\n"

@@ -60,6 +60,8 @@ def test_every_bad_observed_upload_is_an_error(app):
         ("fine.yaml", data_edit(set_at("name", "fine")), "application/yaml")
     ).run()
     assert not app.exception and not app.error
+    app.session_state["page"] = "Evaluate"  # the page with the observed outcomes
+    app.run()
     failed = []
     for case, (content, words) in sorted(OBSERVED.items()):
         app.file_uploader(key="observed_upload").set_value(

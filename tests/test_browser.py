@@ -1,9 +1,13 @@
-"""A real browser: the app served on localhost by `obcsim app`, loaded in headless Chromium
-(Debian's, driven by Playwright), charts awaited, Run clicked, a screenshot kept in
-test-artifacts/."""
+"""A real browser: the app served on localhost by `obcsim app`, in headless Chromium (Debian's,
+driven by Playwright), at 1400x900 and at a laptop's 1280x720. Every page fails on a console
+error, a blank chart (a Vega chart with no marks) or a headline cut off; the README's board
+walkthrough ("fund NJP and IOM only, pooled 40/40/20") is followed step by step and its download
+read back. Screenshots are kept in test-artifacts/."""
 
 import contextlib
+import csv
 import os
+import re
 import shutil
 import signal
 import socket
@@ -42,7 +46,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server():
     port = free_port()
     proc = subprocess.Popen(
@@ -84,25 +88,129 @@ def stop_group(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=15)
 
 
-def test_app_in_headless_chromium(server):
-    ARTIFACTS.mkdir(exist_ok=True)
+VIEWPORTS = [(1400, 900), (1280, 720)]
+CHART = "[data-testid='stVegaLiteChart']"
+INTERVAL = re.compile(r"^\(?£[\d,]+\)? to \(?£[\d,]+\)?$")
+
+
+@pytest.fixture
+def browser():
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(server, wait_until="domcontentloaded", timeout=60_000)
-            charts = page.locator("[data-testid='stVegaLiteChart']")
-            charts.first.wait_for(state="visible", timeout=90_000)
-            page.get_by_text("Programme annual impact (mean)").wait_for(timeout=60_000)
-            page.get_by_role("button", name="Run").click()
-            page.wait_for_timeout(3000)
-            charts.first.wait_for(state="visible", timeout=60_000)
-            assert charts.count() >= 4
-            assert page.get_by_text("P(programme comes out ahead)").is_visible()
-            page.screenshot(path=str(ARTIFACTS / "app.png"), full_page=True)
-            assert not errors, errors[:3]  # e.g. a chart spec Vega cannot draw
+            yield chromium
         finally:
-            browser.close()
-    assert (ARTIFACTS / "app.png").stat().st_size > 10_000
+            chromium.close()
+
+
+def open_app(browser, server: str, size: tuple[int, int]):
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]}, accept_downloads=True)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server, wait_until="domcontentloaded", timeout=60_000)
+    page.locator(CHART).first.wait_for(state="visible", timeout=90_000)
+    page.get_by_text("Programme annual impact (mean)").wait_for(timeout=60_000)
+    return page, errors
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the rerun: no running status and no stale element,
+    twice in a row, then a moment for Vega to draw."""
+    page.wait_for_timeout(400)
+    calm, deadline = 0, time.monotonic() + 120
+    while calm < 2 and time.monotonic() < deadline:
+        busy = (
+            page.locator("[data-testid='stStatusWidget']").count()
+            + page.locator("[data-stale='true']").count()
+        )
+        calm = 0 if busy else calm + 1
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(800)
+
+
+def check(page, errors: list[str]) -> None:
+    """No console error; every chart on show has marks; every interval is whole and in view."""
+    assert not errors, errors[:3]
+    charts = page.evaluate(
+        """() => Array.from(document.querySelectorAll("[data-testid='stVegaLiteChart']"))
+        .filter(c => c.offsetParent !== null)
+        .map(c => ({svg: c.querySelectorAll('svg').length,
+                    items: c.querySelectorAll('[role=graphics-symbol]').length}))"""
+    )
+    assert charts, "no chart on show"
+    blank = [i for i, c in enumerate(charts) if c["svg"] == 0 or c["items"] < 2]
+    assert not blank, (blank, charts)
+    width = page.viewport_size["width"]
+    spans = page.locator("[data-testid='stMarkdownContainer'] span").all()
+    shown = [s for s in spans if s.is_visible() and INTERVAL.match(s.inner_text().strip())]
+    assert shown, "no headline interval on show"
+    for span in shown:
+        box = span.bounding_box()
+        assert box and box["x"] + box["width"] <= width, span.inner_text()
+        assert span.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+
+
+@pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_app_in_headless_chromium(server, browser, size):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page, errors = open_app(browser, server, size)
+    page.get_by_role("button", name="Run").click()
+    settle(page)
+    assert page.get_by_text("P(programme comes out ahead)").first.is_visible()
+    assert page.get_by_text("Deploy").count() == 0  # toolbar in viewer mode
+    assert page.get_by_text("1MB per file").count() >= 1  # uploaders state the real limit
+    assert page.get_by_text("200MB").count() == 0
+    check(page, errors)
+    page.screenshot(path=str(ARTIFACTS / f"app-{size[0]}x{size[1]}.png"))
+    for tab in ("Tables and downloads", "Compare"):
+        page.get_by_role("tab", name=tab).click()
+        settle(page)
+        assert not errors, errors[:3]
+        page.screenshot(path=str(ARTIFACTS / f"{tab.split()[0].lower()}-{size[0]}x{size[1]}.png"))
+    assert (ARTIFACTS / f"app-{size[0]}x{size[1]}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_readme_walkthrough_fund_njp_and_iom_pooled_40_40_20(server, browser, size, tmp_path):
+    """The README's board walkthrough, step by step, and its downloads read back."""
+    page, errors = open_app(browser, server, size)
+    # 1. Open "Who pays (funding)".
+    page.get_by_role("tab", name="Who pays (funding)").click()
+    settle(page)
+    # 2. Under "Strands to fund", remove community coaches and conditional cautions.
+    for strand in ("Community coaches", "Conditional cautions"):
+        page.get_by_role("button", name=f"Remove {strand}").click()
+        settle(page)
+    # 3. Choose "Pooled budget" and set the shares: council 40, police 40, probation 20.
+    page.get_by_text("Pooled budget (shares the board sets)").click()
+    settle(page)
+    for agency, share in (("Council", "40"), ("Police", "40"), ("Probation", "20")):
+        box = page.get_by_label(f"{agency} (%)")
+        box.fill(share)
+        box.press("Enter")
+        settle(page)
+    # 4. Read who pays and how sure: the headline and the table.
+    assert page.get_by_text("P(programme comes out ahead)").first.is_visible()
+    assert page.get_by_text("What each agency pays and gains (present value)").is_visible()
+    assert page.get_by_text("Contributions under: Pooled budget").is_visible()
+    check(page, errors)
+    name = f"funding-{size[0]}x{size[1]}.png"
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    # 5. Download the funding position (and the board pack, when it is on the page).
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Funding position (CSV)").click()
+    path = tmp_path / caught.value.suggested_filename
+    caught.value.save_as(path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    pv = {r["agency"]: r for r in rows if r["year"] == "0"}
+    total = float(pv["total"]["contribution"])
+    for agency, share in (("council", 0.4), ("police", 0.4), ("probation", 0.2)):
+        assert float(pv[agency]["contribution"]) == pytest.approx(share * total)
+    assert {r["model"] for r in rows} == {"pooled"}
+    pack = page.get_by_role("button", name=re.compile("Board pack"))
+    if pack.count():
+        with page.expect_download() as caught:
+            pack.first.click()
+        assert caught.value.suggested_filename.endswith((".pdf", ".docx"))
+    assert not errors, errors[:3]

@@ -120,6 +120,8 @@ def test_payment_by_results_split(barnet):
 def page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.run()
+    at.session_state["page"] = "Who pays (funding)"
+    at.run()
     at.multiselect(key="fund_strands").set_value(["njp", "iom"]).run()
     at.radio(key="fund_model").set_value("pooled").run()
     for agency, share in POOLED.shares.items():

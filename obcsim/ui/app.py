@@ -30,9 +30,13 @@ PAGES: list[tuple[str, Callable[[View], None]]] = [
 
 
 def pages(view: View) -> None:
-    for tab, (_, show) in zip(st.tabs([t for t, _ in PAGES]), PAGES, strict=True):
-        with tab, guarded():
-            show(view)
+    """The pages as tabs that remember which is open across reruns; only the open one runs
+    (so an edit redraws one page, not five)."""
+    tabs = st.tabs([t for t, _ in PAGES], key="page", on_change="rerun")
+    for tab, (_, show) in zip(tabs, PAGES, strict=True):
+        if tab.open:
+            with tab, guarded():
+                show(view)
 
 
 def main() -> None:

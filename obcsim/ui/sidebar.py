@@ -8,6 +8,7 @@ meanwhile, so the page keeps its headline, title and sidebar.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -35,11 +36,17 @@ def _parsed(name: str, data: bytes) -> Scenario:
 
 
 def title(name: str) -> str:
-    """A shipped scenario's title (its `name:`), for the picker."""
+    """A shipped scenario's title (its `name:`), for the picker: what tells the scenarios apart
+    (the part in brackets) first, so a narrow sidebar still shows it."""
     try:
-        return _parsed(name, shipped()[name]).name
+        full = _parsed(name, shipped()[name]).name
     except InputError:
         return name
+    match = re.fullmatch(r"(.+?)\s*\((.+)\)", full)
+    if match is None:
+        return full
+    what = match.group(2)
+    return f"{what[:1].upper()}{what[1:]}: {match.group(1)}"
 
 
 def shipped_scenario(name: str) -> Scenario:
