@@ -144,7 +144,7 @@ def test_the_page_shows_the_apis_figures(page, barnet):
     assert shown.to_dict("list") == expected.to_dict("list")
     council = pos.partners.set_index("agency").loc["council"]
     row = shown.set_index("agency").loc["Council"]
-    assert row["pays"] == gbp(council.contribution) and row["funding partner"] == "yes"
+    assert row["pays"] == gbp(council.contribution) and row["partner"] == "yes"
     headline = boardview.programme_headline(pos)
     words = " ".join(str(m.value) for m in page.markdown)
     for value in headline.values():

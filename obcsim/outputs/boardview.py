@@ -228,9 +228,9 @@ def programme_headline(position: Position) -> dict[str, str]:
     p = position.programme
     bcr = p.get("bcr")
     return {
-        f"Programme NPV over {p['years']} years (mean)": gbp(float(p["npv"])),
+        f"NPV, {p['years']} years (mean)": gbp(float(p["npv"])),
         "90% interval": interval(float(p["npv_p05"]), float(p["npv_p95"])),
-        "P(programme comes out ahead)": pct(float(p["p_npv_positive"])),
+        "P(NPV above zero)": pct(float(p["p_npv_positive"])),
         "Benefit-cost ratio": "-" if bcr is None or pd.isna(bcr) else f"{float(bcr):.2f}",
     }
 
@@ -241,11 +241,10 @@ def partners_display(position: Position) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "agency": [who(a) for a in t.agency],
-            "funding partner": ["yes" if p else "" for p in t.partner],
+            "partner": ["yes" if p else "" for p in t.partner],
             "pays": [gbp(v) for v in t.contribution],
             "gains": [gbp(v) for v in t.benefit],
             "of which cashable": [gbp(v) for v in t.cashable],
-            "not cashable": [gbp(v) for v in t.non_cashable],
             "net position": [gbp(v) for v in t.net],
             "net: 90% interval": [
                 interval(lo, hi) for lo, hi in zip(t.net_p05, t.net_p95, strict=True)
