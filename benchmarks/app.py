@@ -1,45 +1,181 @@
-"""Benchmark: the board's interactive loop. After a change to the NJP cohort, how long until
-2,000 fast-engine iterations are run and the whole page is drawn again (Streamlit's AppTest,
-which runs the real script without a browser)?
+"""Benchmark: the board's interactive loop (issue 13's targets).
 
-    python benchmarks/app.py
+    python benchmarks/app.py            # JSON
+    python benchmarks/app.py --browser  # also time the first load in headless Chromium
+
+* edit -> funding page: with the funding page open on "fund NJP and IOM only, pooled 40/40/20",
+  the NJP cohort is changed in the sidebar; the time until 2,000 iterations of the case and of
+  the funded case are run and the funding page is drawn again (Streamlit's AppTest runs the
+  real script without a browser). Target: median <= 1 s.
+* first load: a new session's first page (AppTest, in a fresh process: imports, 2,000
+  iterations, every chart of the first page; and a second session in the same process, as a
+  running server serves it); with --browser, from `page.goto` to the headline and to the first
+  chart drawn in Chromium against a running `obcsim app` (the first visit with a cold server
+  and browser cache, then the median of new sessions). Target: <= 3 s.
+* memory per session: the caches are LRUs of at most `state.CACHE_SIZE` entries and
+  `state.ITERATION_BUDGET` iterations; the bytes an entry takes (draws and what the pages
+  derive from them; a funding position) at 2,000 and 50,000 iterations give the bound.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import pickle
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
+FIRST_LOAD = f"""
+import time
+start = time.perf_counter()
 from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({APP!r}, default_timeout=120)
+at.run()
+assert not at.exception
+first = time.perf_counter() - start
+start = time.perf_counter()
+at = AppTest.from_file({APP!r}, default_timeout=120)
+at.run()
+print(first, time.perf_counter() - start)
+"""
 
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
+def funding_loop(repeats: int) -> dict[str, float]:
+    from streamlit.testing.v1 import AppTest
 
-def main(repeats: int = 5) -> None:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    cohort = next(w for w in at.number_input if w.key and w.key.endswith(":strands.njp.cohort"))
-    key = cohort.key
-    times, cached = [], []
+    at.session_state["page"] = "Who pays (funding)"
+    at.run()
+    at.multiselect(key="fund_strands").set_value(["njp", "iom"]).run()
+    at.radio(key="fund_model").set_value("pooled").run()
+    for agency, share in (("council", 40), ("police", 40), ("probation", 20)):
+        at.number_input(key=f"fund_share:{agency}").set_value(share)
+    at.run()
+    assert not at.exception and not at.error
+    key = next(w.key for w in at.number_input if w.key and w.key.endswith(":strands.njp.cohort"))
+    times = []
     for i in range(repeats):
-        value = 210 + 10 * i
         start = time.perf_counter()
-        at.number_input(key=key).set_value(value).run()
+        at.number_input(key=key).set_value(205 + 10 * i).run()
         times.append(time.perf_counter() - start)
-        assert not at.exception
-    for i in range(repeats):  # back to a setting already seen: served from the cache
-        start = time.perf_counter()
-        at.number_input(key=key).set_value(210 + 10 * i).run()
-        cached.append(time.perf_counter() - start)
-    result = {
-        "iterations": 2000,
-        "new_setting_median_s": round(statistics.median(times), 3),
-        "new_setting_max_s": round(max(times), 3),
-        "cached_setting_median_s": round(statistics.median(cached), 3),
-        "repeats": repeats,
+        assert not at.exception and not at.error
+        assert at.session_state["funding_position"] is not None
+    return {
+        "edit_to_funding_page_median_s": round(statistics.median(times), 3),
+        "edit_to_funding_page_max_s": round(max(times), 3),
     }
+
+
+def first_load(repeats: int) -> dict[str, float]:
+    fresh, warm = [], []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, "-c", FIRST_LOAD], capture_output=True, text=True, check=True
+        )
+        a, b = out.stdout.strip().splitlines()[-1].split()
+        fresh.append(float(a))
+        warm.append(float(b))
+    return {
+        "first_load_fresh_process_median_s": round(statistics.median(fresh), 3),
+        "first_load_new_session_median_s": round(statistics.median(warm), 3),
+    }
+
+
+def browser_first_load(repeats: int) -> dict[str, float]:
+    """Seconds from `page.goto` to the first chart drawn, each in a new browser session."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        return {}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    cli = [sys.executable, "-m", "obcsim.ui.cli", "app", "--headless", "--port", str(port)]
+    proc = subprocess.Popen(cli, cwd=ROOT, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        headline, chart = [], []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            )
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            for _ in range(repeats + 1):  # the first: a cold server and an empty browser cache
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(url, wait_until="domcontentloaded")
+                page.get_by_text("Programme annual impact (mean)").wait_for(timeout=90_000)
+                headline.append(time.perf_counter() - start)
+                page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=90_000)
+                chart.append(time.perf_counter() - start)
+                page.close()
+            browser.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    return {
+        "browser_cold_headline_s": round(headline[0], 3),
+        "browser_cold_first_chart_s": round(chart[0], 3),
+        "browser_headline_median_s": round(statistics.median(headline[1:]), 3),
+        "browser_first_chart_median_s": round(statistics.median(chart[1:]), 3),
+    }
+
+
+def memory() -> dict[str, float]:
+    """Bytes of one cache entry (draws with the tables, frame and summary the pages derive; a
+    funding position), and the session's bound: each LRU's iteration budget times the most an
+    iteration takes."""
+    from obcsim.accounts import ledger
+    from obcsim.accounts.funding_choice import position
+    from obcsim.case.load import load_scenario
+    from obcsim.model.montecarlo import run
+    from obcsim.ui.state import CACHE_SIZE, ITERATION_BUDGET
+
+    scn = load_scenario(ROOT / "scenarios" / "barnet_obc_2013.yaml")
+    out: dict[str, float] = {"cache_entries": CACHE_SIZE, "iteration_budget": ITERATION_BUDGET}
+    per_run, per_position = 0.0, 0.0
+    for runs in (2_000, 50_000):
+        draws = run(scn, runs, 1, "fast", workers=1)
+        ledger.summary(draws), ledger.draw_frame(draws)
+        size = len(pickle.dumps((draws.gross, draws.amounts, draws.stats, draws._derived)))
+        pos = len(pickle.dumps(position(draws)))
+        out[f"result_entry_mb_at_{runs}"] = round(size / 1e6, 2)
+        out[f"position_entry_mb_at_{runs}"] = round(pos / 1e6, 2)
+        per_run, per_position = max(per_run, size / runs), max(per_position, pos / runs)
+    out["session_bound_mb"] = round(ITERATION_BUDGET * (per_run + per_position) / 1e6, 1)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--browser", action="store_true")
+    args = parser.parse_args()
+    result: dict[str, float | int | str] = {"iterations": 2000, "repeats": args.repeats}
+    result |= funding_loop(args.repeats)
+    result |= first_load(args.repeats)
+    if args.browser:
+        result |= browser_first_load(args.repeats)
+    result |= memory()
+    result["cpus"] = os.cpu_count() or 0
     print(json.dumps(result, indent=2))
 
 

@@ -29,7 +29,7 @@ def show(view: View) -> None:
         result = recall("evaluations", k)
         if result is None:
             with st.spinner("Updating the assumptions and re-running the case"):
-                result = remember("evaluations", k, evaluation.evaluate(scn, obs, runs, seed))
+                result = remember("evaluations", k, evaluation.evaluate(scn, obs, runs, seed), runs)
     if result is None:  # refused: the message is on the page
         return
     new, figures = result

@@ -103,7 +103,7 @@ def result(view: View, choice: Choice) -> Position | None:
         out = recall("positions", k)
         if out is None:
             draws = simulate(scn, view.runs, view.seed, "the funded case")
-            out = remember("positions", k, position(draws, view.settings, choice.model))
+            out = remember("positions", k, position(draws, view.settings, choice.model), view.runs)
     return out
 
 

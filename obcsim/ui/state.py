@@ -1,8 +1,11 @@
 """What the app's pages share: the case on show (`View`), the session's result cache, and the
 guard that turns a refusal into one message on the page.
 
-Memory per session is bounded: results are kept in an LRU of `CACHE_SIZE` entries (each at most
-`limits`' iterations), the recalibrations in another of the same size.
+Memory per session is bounded: each cache (results, funding positions, recalibrations) is an
+LRU of at most `CACHE_SIZE` entries holding at most `ITERATION_BUDGET` iterations in all (the
+newest entry is always kept, whatever its size), so a session's memory is bounded by the budget
+times the bytes an iteration takes with what the pages derive from it (`benchmarks/app.py`
+measures it).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from obcsim.errors import InputError
 from obcsim.model.montecarlo import Draws, preferred_engine, run
 
 CACHE_SIZE = 32
+ITERATION_BUDGET = 64_000  # iterations an LRU holds in all: 32 x 2,000, or one of 50,000
 
 
 @dataclass(frozen=True)
@@ -46,25 +50,40 @@ def key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+_KEYS: OrderedDict[int, tuple[Scenario, str]] = OrderedDict()
+
+
 def scenario_key(scn: Scenario) -> str:
-    return key(edit.to_yaml(scn))
+    """A scenario's content hash, computed once per scenario object (a redraw asks several
+    times; writing the YAML takes ~0.1 s)."""
+    found = _KEYS.get(id(scn))
+    if found is not None and found[0] is scn:
+        return found[1]
+    k = key(edit.to_yaml(scn))
+    _KEYS[id(scn)] = (scn, k)
+    while len(_KEYS) > CACHE_SIZE:
+        _KEYS.popitem(last=False)
+    return k
 
 
-def remember(name: str, k: Any, value: Any) -> Any:
-    """Keep `value` under `k` in the session's LRU `name` (at most `CACHE_SIZE` entries)."""
-    cache: OrderedDict[Any, Any] = st.session_state.setdefault(name, OrderedDict())
-    cache[k] = value
+def remember(name: str, k: Any, value: Any, runs: int) -> Any:
+    """Keep `value` (of `runs` iterations) under `k` in the session's LRU `name`: at most
+    `CACHE_SIZE` entries and `ITERATION_BUDGET` iterations, the oldest dropped first."""
+    cache: OrderedDict[Any, tuple[Any, int]] = st.session_state.setdefault(name, OrderedDict())
+    cache[k] = (value, runs)
     cache.move_to_end(k)
-    while len(cache) > CACHE_SIZE:
+    while len(cache) > 1 and (
+        len(cache) > CACHE_SIZE or sum(n for _, n in cache.values()) > ITERATION_BUDGET
+    ):
         cache.popitem(last=False)
     return value
 
 
 def recall(name: str, k: Any) -> Any:
-    cache: OrderedDict[Any, Any] = st.session_state.setdefault(name, OrderedDict())
+    cache: OrderedDict[Any, tuple[Any, int]] = st.session_state.setdefault(name, OrderedDict())
     if k in cache:
         cache.move_to_end(k)
-        return cache[k]
+        return cache[k][0]
     return None
 
 
@@ -82,7 +101,7 @@ def simulate(scn: Scenario, runs: int, seed: int, label: str) -> Draws:
 
     draws = run(scn, runs, seed, engine, workers=1, progress=advance)
     bar.empty()
-    return remember("results", k, draws)
+    return remember("results", k, draws, runs)
 
 
 @contextlib.contextmanager
