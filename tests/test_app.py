@@ -126,7 +126,7 @@ def test_with_auto_update_off_an_edit_is_flagged_not_shown_as_done(app):
     assert app.subheader[0].value == first  # the figures shown are still the unedited case's
     assert programme_mean(app) == mean
     assert "not run yet" in app.warning[0].value
-    app.button[0].click().run()  # Run
+    app.button(key="run").click().run()
     assert app.subheader[0].value.endswith(", edited") and not app.warning
     assert programme_mean(app) > mean
 
@@ -198,6 +198,19 @@ def test_a_good_upload_replaces_the_scenario_and_greys_the_picker(app):
     assert app.subheader[0].value.startswith("Uploaded case")
     assert app.selectbox(key="scenario_pick").disabled
     assert any("uploaded file" in i.value for i in app.info)
+
+
+def test_edits_are_kept_while_another_strand_is_shown_and_can_be_undone(app):
+    widget(app, "strands.njp.cohort").set_value(300).run()
+    app.selectbox(key="assumption_group").set_value("iom").run()
+    assert not [w for w in app.number_input if w.key and ":strands.njp." in w.key]
+    assert app.subheader[0].value.endswith(", edited")  # the NJP edit still holds
+    assert "Edited: Neighbourhood Justice Panels" in [c.value for c in app.sidebar.caption]
+    app.selectbox(key="assumption_group").set_value("njp").run()
+    assert widget(app, "strands.njp.cohort").value == 300
+    app.button(key="undo_edits").click().run()
+    assert not app.subheader[0].value.endswith(", edited")
+    assert widget(app, "strands.njp.cohort").value != 300
 
 
 def test_impossible_edit_names_the_field(app):

@@ -88,38 +88,65 @@ def choose_scenario() -> tuple[Scenario, str | None]:
     return scn, None
 
 
+def _group_title(group: str) -> str:
+    label = "Unit costs by agency" if group == "unit_costs" else STRAND_LABELS.get(group, group)
+    return label[:1].upper() + label[1:]
+
+
 def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
-    """Inputs for the assumptions that matter, grouped by strand, each with its source note."""
-    edits: dict[edit.Path, float | str] = {}
+    """Inputs for the assumptions that matter, one strand (or the unit costs) at a time, each
+    with its source note. Edits are kept per base scenario while another strand is shown (only
+    the shown strand's inputs are drawn: a page with every input takes seconds to load)."""
     tag = scenario_key(base)
+    kept: dict[edit.Path, float | str] = st.session_state.setdefault("edits", {}).setdefault(
+        tag, {}
+    )
     fields = edit.editable(base)
-    groups = dict.fromkeys(f.group for f in fields)
+    groups = list(dict.fromkeys(f.group for f in fields))
     st.sidebar.subheader("Assumptions")
-    for group in groups:
-        label = "Unit costs by agency" if group == "unit_costs" else STRAND_LABELS.get(group, group)
-        with st.sidebar.expander(label[:1].upper() + label[1:]):
-            for f in (f for f in fields if f.group == group):
-                k = f"{tag}:{'.'.join(map(str, f.path))}"
-                if f.kind == "agency":
-                    agencies = list(base.agencies)
-                    new: float | str = st.selectbox(
-                        f.label, agencies, index=agencies.index(str(f.value)), key=k, help=f.source
-                    )
-                else:
-                    bounds = KIND_INPUT[f.kind]
-                    new = st.number_input(
-                        f.label,
-                        min_value=0.0,
-                        max_value=bounds["max_value"],
-                        value=float(f.value),
-                        step=bounds["step"],
-                        format=bounds["format"],
-                        key=k,
-                        help=f.source,
-                    )
-                if new != f.value:
-                    edits[f.path] = new
-    return edits
+    group = st.sidebar.selectbox(
+        "Assumptions of",
+        groups,
+        format_func=_group_title,
+        key="assumption_group",
+    )
+    edited = [_group_title(g) for g in groups if _edited(kept, fields, g)]
+    if edited:
+        st.sidebar.caption("Edited: " + ", ".join(edited))
+    for f in (f for f in fields if f.group == group):
+        k = f"{tag}:{'.'.join(map(str, f.path))}"
+        shown = kept.get(f.path, f.value)
+        if f.kind == "agency":
+            agencies = list(base.agencies)
+            new: float | str = st.sidebar.selectbox(
+                f.label, agencies, index=agencies.index(str(shown)), key=k, help=f.source
+            )
+        else:
+            bounds = KIND_INPUT[f.kind]
+            new = st.sidebar.number_input(
+                f.label,
+                min_value=0.0,
+                max_value=bounds["max_value"],
+                value=float(shown),
+                step=bounds["step"],
+                format=bounds["format"],
+                key=k,
+                help=f.source,
+            )
+        if new != f.value:
+            kept[f.path] = new
+        else:
+            kept.pop(f.path, None)
+    if kept and st.sidebar.button("Undo all my edits", key="undo_edits"):
+        kept.clear()
+        for f in fields:
+            st.session_state.pop(f"{tag}:{'.'.join(map(str, f.path))}", None)
+        st.rerun()
+    return dict(kept)
+
+
+def _edited(kept: dict[edit.Path, float | str], fields: list[edit.Field], group: str) -> bool:
+    return any(f.group == group and f.path in kept for f in fields)
 
 
 def run_settings() -> tuple[int, int, bool, bool]:
@@ -128,5 +155,5 @@ def run_settings() -> tuple[int, int, bool, bool]:
     runs = int(st.sidebar.number_input("Iterations", 100, 50_000, 2_000, step=500))
     seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, 1, step=1))
     auto = st.sidebar.toggle("Update automatically", value=True, key="auto_update")
-    clicked = st.sidebar.button("Run", type="primary")
+    clicked = st.sidebar.button("Run", type="primary", key="run")
     return runs, seed, auto, clicked
