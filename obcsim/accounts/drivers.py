@@ -80,10 +80,10 @@ def sentences(
         if evpi <= 0 or real.empty:
             out.append(f"No further evidence would change {_decision(outcome)}.")
             continue
-        for r in real.head(top).itertuples():
+        for group, value in zip(real["group"][:top], real["evppi"][:top].to_numpy(), strict=True):
             out.append(
-                f"Resolving {phrases.get(str(r.group), r.group)} is worth up to "
-                f"{gbp(float(r.evppi))} to {to} (perfect information on everything: {gbp(evpi)})."
+                f"Resolving {phrases.get(str(group), str(group))} is worth up to "
+                f"{gbp(float(value))} to {to} (perfect information on everything: {gbp(evpi)})."
             )
     return out
 
@@ -114,13 +114,14 @@ class Drivers:
     @property
     def optimism(self) -> float:
         """How far the OBC's point estimates overstate the programme's expected NPV."""
-        return float(self.gap.loc[self.gap["outcome"] == "programme", "optimism"].iloc[0])
+        row = self.gap[self.gap["outcome"] == "programme"]
+        return float(row["optimism"].to_numpy()[0])
 
     def finding(self) -> str:
         """The base-versus-expected gap in one sentence."""
-        row = self.gap.set_index("outcome")
-        base = float(row.at["programme", "base_case"])
-        expected = float(row.at["programme", "expected_value"])
+        row = self.gap[self.gap["outcome"] == "programme"]
+        base = float(row["base_case"].to_numpy()[0])
+        expected = float(row["expected_value"].to_numpy()[0])
         years = self.settings.years
         word = "optimistic" if self.optimism >= 0 else "pessimistic"
         return (
