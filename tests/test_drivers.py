@@ -85,7 +85,7 @@ def test_chances_agree_with_the_closed_form_at_the_means(barnet, report):
     assert report.optimism == pytest.approx(
         g.loc["programme", "base_case"] - g.loc["programme", "expected_value"]
     )
-    assert "optimistic by £" in report.finding()
+    assert "The point estimates are optimistic by £" in report.finding()
     assert len(report.top) == 3
     assert report.sentences and all("£" in s or "No further" in s for s in report.sentences)
 
@@ -158,7 +158,7 @@ def test_run_sets_its_mean_beside_the_base_case_and_the_expected_value(barnet, c
     assert base == pytest.approx(561_710, abs=0.5)  # the OBC's Table 1 total
     code, out, _ = run_main(capsys, "run", str(BARNET), "--runs", "2000", "--engine", "fast")
     assert code == 0
-    assert f"£561,710 at the OBC's figures (base case), £{expected:,.0f} at the evidence's" in out
+    assert f"£561,710 at the point estimates (base case), £{expected:,.0f} at the evidence's" in out
     assert f"optimistic by £{base - expected:,.0f} a year" in out
     # Second route: the engine's own mean estimates the expected value.
     draws = run(barnet, 4000, seed=2, engine="fast", workers=1)

@@ -39,8 +39,8 @@ TOP = 3
 
 
 def annual_gap(scn: Scenario) -> tuple[float, float]:
-    """The programme's annual impact (year-1 layout) at the OBC's points and at the evidence's
-    means: what `obcsim run` sets its Monte Carlo mean beside."""
+    """The programme's annual impact (year-1 layout) at the scenario's point estimates and at
+    the evidence's means: what `obcsim run` sets its Monte Carlo mean beside."""
 
     def impact(value: Reader) -> float:
         t = expected_tables(scn, value)
@@ -127,7 +127,7 @@ class Drivers:
 
     @property
     def optimism(self) -> float:
-        """How far the OBC's point estimates overstate the programme's expected NPV."""
+        """How far the point estimates (the base case) overstate the programme's expected NPV."""
         row = self.gap[self.gap["outcome"] == "programme"]
         return float(row["optimism"].to_numpy()[0])
 
@@ -139,8 +139,8 @@ class Drivers:
         years = self.settings.years
         word = "optimistic" if self.optimism >= 0 else "pessimistic"
         return (
-            f"The OBC's point estimates are {word} by {gbp(abs(self.optimism))}: the programme's "
-            f"{years}-year NPV is {gbp(base)} at the OBC's figures but "
+            f"The point estimates are {word} by {gbp(abs(self.optimism))}: the programme's "
+            f"{years}-year NPV is {gbp(base)} at the point estimates (the base case) but "
             f"{gbp(expected)} at what the evidence supports on average."
         )
 

@@ -25,7 +25,7 @@ INDEX = "0.000"
 
 
 def how_sure_frame(d: Drivers) -> pd.DataFrame:
-    """Per outcome: NPV at the OBC's points, at the evidence's means, the gap, then the Monte
+    """Per outcome: NPV at the point estimates, at the evidence's means, the gap, then the Monte
     Carlo mean, 5th and 95th percentiles, P(ahead), the decision and its EVPI."""
     gap = d.gap.drop(columns="label")
     chances = d.chances.rename(columns={"expected": "mean"})
@@ -106,7 +106,7 @@ def notes(d: Drivers) -> dict[str, str]:
     pv = f"present values over {d.settings.years} years at {d.settings.discount_rate:.1%}"
     draws = f"{d.runs:,} draws of the {d.inputs} uncertain inputs, seed {d.seed}"
     return {
-        SHEETS["how_sure"]: f"{pv}; base case: the OBC's figures; expected value: the evidence's "
+        SHEETS["how_sure"]: f"{pv}; base case: the point estimates; expected value: the evidence's "
         f"means; mean, 5th-95th percentiles and P(ahead) from {draws}. {d.finding()}",
         SHEETS["drivers"]: f"the programme's NPV ({pv}) with one input at its 5th or 95th "
         "percentile and every other at its mean; total index: its share of the NPV's variance, "
@@ -186,7 +186,7 @@ def terminal(d: Drivers, top: int = 10) -> str:
         "",
         d.finding(),
         "",
-        "How sure: NPV at the OBC's figures, expected, 90% interval, P(comes out ahead)",
+        "How sure: NPV at the point estimates, expected, 90% interval, P(comes out ahead)",
     ]
     h = how_sure_frame(d)
     for r in h.to_dict("records"):

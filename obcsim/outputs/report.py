@@ -202,7 +202,7 @@ def mc_terminal(summary: pd.DataFrame, price_year: str) -> str:
 
 
 def gap_lines(base: float, expected: float, summary: pd.DataFrame) -> str:
-    """The programme's annual impact at the OBC's points, at the evidence's means and in this
+    """The programme's annual impact at the point estimates, at the evidence's means and in this
     run, and the gap between the first two as a finding."""
     cell = summary[
         (summary.strand == "all")
@@ -212,9 +212,9 @@ def gap_lines(base: float, expected: float, summary: pd.DataFrame) -> str:
     mean = float(cell["mean"].to_numpy()[0])
     word = "optimistic" if base >= expected else "pessimistic"
     return (
-        f"\nProgramme annual impact: {gbp(base)} at the OBC's figures (base case), {gbp(expected)}"
-        f" at the evidence's means (expected value), {gbp(mean)} in this run.\n"
-        f"The OBC's point estimates are {word} by {gbp(abs(base - expected))} a year.\n"
+        f"\nProgramme annual impact: {gbp(base)} at the point estimates (base case), "
+        f"{gbp(expected)} at the evidence's means (expected value), {gbp(mean)} in this run.\n"
+        f"The point estimates are {word} by {gbp(abs(base - expected))} a year.\n"
     )
 
 

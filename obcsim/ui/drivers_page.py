@@ -1,5 +1,5 @@
 """The app's "How sure" page: how likely each agency, strand and the programme are to come
-out ahead under the evidence, the gap between the OBC's figures and the evidence, and which
+out ahead under the evidence, the gap between the point estimates and the evidence, and which
 assumptions drive the answer. UI only: `accounts.drivers` computes, `outputs.howsure` lays out."""
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def show(scn: Scenario, seed: int) -> None:
         shown.rename(
             columns={
                 "outcome": "Who",
-                "base_case": "At the OBC's figures",
+                "base_case": "At the point estimates",
                 "mean": "Expected",
                 "p05": "5th percentile",
                 "p95": "95th percentile",
