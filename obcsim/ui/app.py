@@ -15,13 +15,21 @@ import streamlit as st
 from obcsim.accounts import ledger
 from obcsim.case import edit
 from obcsim.outputs import boardview, report
-from obcsim.ui import compare_page, evaluate_page, funding_page, gains_page, tables_page
+from obcsim.ui import (
+    compare_page,
+    drivers_page,
+    evaluate_page,
+    funding_page,
+    gains_page,
+    tables_page,
+)
 from obcsim.ui.sidebar import choose_scenario, edits_sidebar, run_settings
 from obcsim.ui.state import View, guarded, headline, scenario_key, simulate
 
 # One line per page: (tab title, function taking the View).
 PAGES: list[tuple[str, Callable[[View], None]]] = [
     ("Who gains", gains_page.show),
+    ("How sure", lambda view: drivers_page.show(view.scn, view.seed)),
     ("Who pays (funding)", funding_page.show),
     ("Tables and downloads", tables_page.show),
     ("Compare", compare_page.show),
