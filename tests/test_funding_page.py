@@ -161,3 +161,20 @@ def test_the_page_refuses_shares_that_do_not_add_up(page):
     assert any("sum to 1" in e.value for e in page.error)
     page.number_input(key="fund_share:probation").set_value(20).run()
     assert not page.error
+
+
+def test_the_readmes_walkthrough_figures_are_the_apis(barnet):
+    """The figures the README quotes for "fund NJP and IOM only, pooled 40/40/20" (2,000
+    iterations, seed 1, the app's defaults) are what the API gives."""
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    draws = run(funded(barnet, POOLED), 2000, 1, "fast", workers=1)
+    pos = position(draws, Settings.of(draws.scenario), "pooled")
+    for value in boardview.programme_headline(pos).values():
+        assert value in readme, value
+    rows = pos.partners.set_index("agency")
+    for agency in ("police", "probation", "council"):
+        assert gbp(rows.loc[agency, "contribution"]) in readme
+    assert (
+        gbp(rows.loc["police", "net"]) in readme and gbp(rows.loc["police", "cashable"]) in readme
+    )
+    assert f"worse off in {rows.loc['police', 'p_worse_off']:.0%} of runs" in readme
