@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from obcsim.accounts.money import STRAND_LABELS
+from obcsim.accounts.money import STRAND_LABELS, agency_label
 from obcsim.case import edit
 from obcsim.case.load import parse_scenario
 from obcsim.case.safeyaml import MAX_BYTES
@@ -119,7 +119,12 @@ def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
         if f.kind == "agency":
             agencies = list(base.agencies)
             new: float | str = st.sidebar.selectbox(
-                f.label, agencies, index=agencies.index(str(shown)), key=k, help=f.source
+                f.label,
+                agencies,
+                index=agencies.index(str(shown)),
+                format_func=agency_label,
+                key=k,
+                help=f.source,
             )
         else:
             bounds = KIND_INPUT[f.kind]
