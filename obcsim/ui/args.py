@@ -15,6 +15,7 @@ ENGINES = ("flow", "fast")
 FUNDING = ("as_published", "pro_rata", "pooled", "pbr")
 FORMATS = ("csv", "md", "xlsx")
 DRAWS = ("parquet", "csv")
+PRIORS = ("weak", "scenario", "flat")
 SETTINGS = ("years", "discount_rate", "optimism_bias", "first_year", "green_book")
 FINANCE_OPTIONS = (*SETTINGS, "funding", "runs")
 
@@ -130,6 +131,13 @@ def _calibrate(p: argparse.ArgumentParser) -> None:
         help="fast-engine iterations for the re-run case (default 2000)",
     )
     p.add_argument("--seed", type=SEED, default=1, help="random seed (default 1)")
+    p.add_argument(
+        "--prior",
+        choices=PRIORS,
+        default="weak",
+        help="priors: 'weak' (default: values the scenario marks as assumed are worth at most "
+        "10 people), 'scenario' (its distributions as stated) or 'flat' (every rate uniform)",
+    )
 
 
 def build_parser(commands: dict[str, Callable[[argparse.Namespace], int]], doc: str) -> Parser:

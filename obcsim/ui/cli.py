@@ -188,7 +188,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     scn = load_scenario(args.scenario)
     check_run(scn, args.runs, "fast")
     obs = observed.load(args.observed, scn)
-    new, figures = evaluation.evaluate(scn, obs, args.runs, args.seed)
+    new, figures = evaluation.evaluate(scn, obs, args.runs, args.seed, args.prior)
     texts = {"--out": to_yaml(new)}
     if args.report:
         texts["--report"] = evaluation.markdown(figures)
