@@ -29,11 +29,13 @@ def findings(p: dict[str, Any]) -> list[str]:
     out = []
     for r in p["power"]:
         done = r["complete_by_window_end"]
+        need = max(r["cohort_for_80"], p["jdl_minimum"])
         out.append(
             f"{r['label']}: {done:,} participants have a complete one-year outcome by the end of "
-            f"the OBC's evaluation window ({window}); {_people(r['cohort_for_80'])} are needed "
-            f"for 80% power to detect the expected effect ({_pts(-r['expected_effect'])}), "
-            f"complete from {r['date_enough_complete'] or 'never'}."
+            f"the OBC's evaluation window ({window}); {_people(need)} are needed (80% power to "
+            f"detect the expected effect of {_pts(-r['expected_effect'])}, and at least the "
+            f"Justice Data Lab's {p['jdl_minimum']}), complete from "
+            f"{r['date_enough_complete'] or 'never'}."
         )
     worth = [w for w in p["worth"] if w["programme"] > 0.005 * max(w["evpi_programme"], 1.0)]
     top = sorted({(w["evidence"], w["programme"]) for w in worth}, key=lambda x: -x[1])

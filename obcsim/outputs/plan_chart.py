@@ -5,6 +5,7 @@ computes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import altair as alt
 import pandas as pd
@@ -61,6 +62,7 @@ def time_to_evidence(
                     ],
                 )
             )
-    return alt.layer(*layers).properties(
+    chart = cast(alt.LayerChart, alt.layer(*layers))
+    return chart.properties(
         title="Time to evidence: one-year proven reoffending outcomes complete", width=600
     )

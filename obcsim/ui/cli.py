@@ -24,6 +24,7 @@ from obcsim.errors import InputError
 from obcsim.outputs.files import Outputs
 from obcsim.ui.args import FINANCE_OPTIONS, FORMATS, SETTINGS
 from obcsim.ui.args import build_parser as args_parser
+from obcsim.ui.cmd_evaluate_plan import cmd_evaluate_plan
 
 
 def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
@@ -223,6 +224,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "reconcile": cmd_reconcile,
     "run": cmd_run,
     "calibrate": cmd_calibrate,
+    "evaluate-plan": cmd_evaluate_plan,
     "app": cmd_app,
     "backsolve": cmd_backsolve,
 }
