@@ -168,3 +168,22 @@ def test_the_apps_plan_page(monkeypatch):
         f"{r['complete_by_window_end']:,}" for r in shown["power"]
     ]
     assert any("Justice Data Lab" in m.value for m in at.markdown)
+
+
+def test_the_plan_notebook_runs(tmp_path: Path):
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "evaluation_plan.ipynb", as_version=4)
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()
+    outputs = "".join(
+        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+    assert "complete one-year outcome" in outputs and "cohort for 80% power" in outputs
+    assert (tmp_path / "plan.md").read_text().startswith("# Evaluation plan")
