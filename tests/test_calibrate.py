@@ -220,7 +220,7 @@ def test_the_data_not_the_prior_set_the_effect(example):
 
 def test_calibrated_scenario_says_what_it_is(example):
     scn, obs, new, _ = example
-    assert new.name != scn.name and "calibrated to observed_outcomes.csv" in new.name
+    assert new.name != scn.name and new.name.startswith("Calibrated to observed_outcomes.csv")
     assert "weak priors" in new.name and obs.period() in new.name
     assert (
         obs.sha256 in new.description

@@ -243,7 +243,7 @@ def calibrated(scn: Scenario, obs: Observed, cal: Calibration) -> Scenario:
         if u.path[-1] == "reoffend_with":
             edit.get(data, u.path[:-1]).pop("reduction", None)
     file = obs.source.replace("\\", "/").rsplit("/", 1)[-1]
-    data["name"] = f"{scn.name}, calibrated to {file} ({obs.period()}; {cal.mode} priors)"
+    data["name"] = f"Calibrated to {file} ({obs.period()}; {cal.mode} priors) from {scn.name}"
     data["description"] = (
         f"Calibrated from '{scn.name}' with the observed outcomes in {file} "
         f"(sha256 {obs.sha256}), period {obs.period()}. Prior: {MODE_WORDS[cal.mode]}. "
