@@ -199,11 +199,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             outs.stage(flag).write_text(text, encoding="utf-8")
     written = [str(p) for p in targets.values()]
     print(f"wrote {', '.join(written)}", file=sys.stderr)
+    print(f"{new.name}\nprior: {figures['prior_words']}\n")
     for p in figures["parameters"]:
         print(
-            f"{p['field']}: {p['prior_mean']:.3f} -> {p['posterior_mean']:.3f} "
-            f"[{p['posterior_p05']:.3f}, {p['posterior_p95']:.3f}]"
+            f"{p['label']}: {p['prior_mean']:.3f} -> {p['posterior_mean']:.3f} "
+            f"[{p['posterior_p05']:.3f}, {p['posterior_p95']:.3f}] "
+            f"(data n = {p['n']:,}; prior worth {p['prior_ess']:.3g})"
         )
+    outside = [r for r in figures["predictive_check"] if not r["inside"]]
+    print(
+        f"predictive check: {len(figures['predictive_check']) - len(outside)} of "
+        f"{len(figures['predictive_check'])} observed counts inside their 90% intervals"
+    )
     total = next(c for c in figures["case"] if c["agency"] == "total")
     print(
         f"programme annual impact: {report.gbp(total['before_mean'])} -> "
