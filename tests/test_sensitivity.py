@@ -76,6 +76,33 @@ def test_sobol_ishigami_known_indices():
     assert table.attrs["evaluations"] == 2**14 * 5
 
 
+def test_the_indices_and_their_intervals_are_salibs():
+    """Second route: SALib's own analyze on the same outputs and bootstrap seed."""
+    from SALib.analyze import sobol as salib
+
+    from obcsim.model.sensitivity import _analyze, _problem, _seeds, sobol_sample
+
+    items = [uniform_pi(i) for i in range(3)]
+    y = ishigami(sweep.to_values(items, sobol_sample(items, 2**10, 5)))["y"]
+    problem, boot = _problem(items), _seeds(5)[1]
+    ours = _analyze(problem, y, 0.95, 100, boot)
+    theirs = salib.analyze(problem, y, calc_second_order=False, num_resamples=100, seed=boot)
+    for key in ("S1", "S1_conf", "ST", "ST_conf"):
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-9, atol=1e-12)
+
+
+def test_the_design_is_salibs():
+    from SALib.sample import sobol as salib
+
+    from obcsim.model.sensitivity import _problem, _seeds, sobol_sample
+
+    items = [uniform_pi(i) for i in range(4)]
+    theirs = salib.sample(
+        _problem(items), 64, calc_second_order=False, scramble=True, seed=_seeds(9)[0]
+    )
+    np.testing.assert_array_equal(sobol_sample(items, 64, 9), theirs)
+
+
 def test_one_uncertain_input_takes_all_the_variance_and_all_the_value():
     inputs = [
         Input("volume", "Volume", "volume", stats.norm(100, 30).ppf, 100.0),
@@ -147,18 +174,6 @@ def test_evppi_of_an_irrelevant_input_is_about_zero_and_never_exceeds_evpi():
     # the largest contributor to variance (x3: 0.5 * 4 = 2) carries the most value
     assert table.iloc[0]["group"] in {"four", "pair"}
     assert t.loc["g3", "evppi"] > t.loc["g2", "evppi"]
-
-
-def test_board_sentences_name_the_group_the_money_and_the_owner():
-    table = voi.evppi(
-        LINEAR[:1], *sweep.draw(LINEAR[:1], lambda X: {"programme": X[:, 0] - 10.2}, 20_000, 1)
-    )
-    (line,) = voi.sentences(table, top=1)
-    assert line.startswith("Resolving the g0 is worth up to £")
-    assert "to the partnership" in line
-    flat = voi.evppi(LINEAR[:1], np.ones((10, 1)), {"police": np.full(10, 2.0)})
-    assert voi.sentences(flat) == ["No further evidence would change the decision for the police."]
-    assert voi.money(-1234.4) == "(£1,234)" and voi.money(99.5) == "£100"
 
 
 def test_decisions_report_the_chance_of_coming_out_ahead():

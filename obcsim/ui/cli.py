@@ -25,6 +25,7 @@ from obcsim.outputs.files import Outputs
 from obcsim.ui.args import FINANCE_OPTIONS, FORMATS, SETTINGS
 from obcsim.ui.args import build_parser as args_parser
 from obcsim.ui.cmd_evaluate_plan import cmd_evaluate_plan
+from obcsim.ui.cmd_sensitivity import cmd_sensitivity
 
 
 def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
@@ -137,6 +138,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from obcsim.accounts import ledger
+    from obcsim.accounts.drivers import annual_gap
     from obcsim.accounts.stream import streamed_summary
     from obcsim.model.montecarlo import run
     from obcsim.outputs import draws as draws_file
@@ -173,6 +175,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"wrote {out / 'summary.json'} and {out / name}", file=sys.stderr)
     print(f"{scn.name}: {args.runs} runs, seed {args.seed}, engine {args.engine}\n")
     print(report.mc_terminal(summary, scn.price_year), end="")
+    print(report.gap_lines(*annual_gap(scn), summary), end="")
     return 0
 
 
@@ -234,6 +237,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "evaluate-plan": cmd_evaluate_plan,
     "app": cmd_app,
     "backsolve": cmd_backsolve,
+    "sensitivity": cmd_sensitivity,
 }
 
 
