@@ -429,3 +429,20 @@ def test_actual_costs_are_reported(barnet):
     assert njp["observed"] == 45_500 and njp["scenario_operating"] == 42_500
     assert njp["observed_a_year"] == pytest.approx(45_500 / (364 / 365.25))
     assert "## Actual costs" in evaluation.markdown(figures)
+
+
+def test_a_prior_the_grid_cannot_see_is_an_input_error(barnet_data):
+    from obcsim.errors import InputError
+
+    barnet_data["strands"]["njp"]["completion"] = {
+        "dist": "pert",
+        "min": 0.5001,
+        "mode": 0.50015,
+        "max": 0.5002,
+        "source": "absurdly narrow",
+    }
+    scn = scenario_from_data(barnet_data)
+    obs = obs_of(scn, HEADER + "njp,intervention,2013-07-01,2014-06-30,100,90,12,15\n")
+    with pytest.raises(InputError, match="no chance under --prior scenario"):
+        calibrate.updates(scn, obs, "scenario")
+    assert calibrate.updates(scn, obs, "flat").updates  # the flat prior has no such trouble

@@ -21,6 +21,7 @@ from obcsim.case import edit
 from obcsim.case.distributions import Dist
 from obcsim.case.load import scenario_from_data
 from obcsim.case.scenario import Scenario
+from obcsim.errors import InputError
 from obcsim.evidence import likelihood as lk
 from obcsim.evidence import priors
 from obcsim.evidence.observed import Observed, Row
@@ -221,17 +222,24 @@ def updates(scn: Scenario, obs: Observed, mode: str = "weak") -> Calibration:
         raise ValueError(f"prior must be one of {priors.MODES}; got {mode!r}")
     out = Calibration(mode)
     for strand in dict.fromkeys(r.strand for r in obs.rows):
-        q = _completion(scn, obs, strand, mode, out)
-        subs = {r.subgroup for r in obs.rows if r.strand == strand}
-        groups = (
-            list(scn.strand(strand).groups)
-            if None in subs
-            else [g for g in scn.strand(strand).groups if g in subs]
-        )
-        for g in groups:
-            _group(scn, obs, strand, g, q, mode, out)
-        _offences(scn, obs, strand, mode, out)
+        try:
+            _strand(scn, obs, strand, mode, out)
+        except lk.NoPosterior as exc:
+            rows = ", ".join(str(r.line) for r in obs.rows if r.strand == strand)
+            raise InputError(
+                obs.source, f"rows {rows} ({strand})", f"{exc} under --prior {mode}; try flat"
+            ) from None
     return out
+
+
+def _strand(scn: Scenario, obs: Observed, strand: str, mode: str, out: Calibration) -> None:
+    """Completion, then each group's rates, then offences, for one strand."""
+    q = _completion(scn, obs, strand, mode, out)
+    subs = {r.subgroup for r in obs.rows if r.strand == strand}
+    groups = scn.strand(strand).groups
+    for g in groups if None in subs else [g for g in groups if g in subs]:
+        _group(scn, obs, strand, g, q, mode, out)
+    _offences(scn, obs, strand, mode, out)
 
 
 def calibrated(scn: Scenario, obs: Observed, cal: Calibration) -> Scenario:

@@ -29,6 +29,10 @@ DROP = 30.0  # a cell this far below the top in log posterior holds no mass
 Q_POINTS = 40  # completion values integrated over where completion is not observed
 
 
+class NoPosterior(ValueError):
+    """The prior puts no weight where the data could arise."""
+
+
 @dataclass(frozen=True)
 class Treated:
     """One intervention-group row: people, completed (None if not observed), reoffended."""
@@ -107,6 +111,8 @@ def completion_posterior(prior: RatePrior, people: int, completed: int, size: in
     for _ in range(2):
         q = _axis(lo, hi, size)
         logpost = prior.logpdf(q) + _binom_loglik(completed, people, q)
+        if not np.isfinite(logpost.max()):
+            raise NoPosterior("the prior gives these completion counts no chance")
         lo, hi = _box(logpost, q, 0)
     return Grid1(q, _normalise(logpost))
 
@@ -181,6 +187,6 @@ def rates_posterior(
             prior = without.logpdf(P0) + effect.logpdf(P0, P1)
         logpost = np.where(np.isnan(prior), -np.inf, prior) + _loglik(counts, q, p0, p1)
         if not np.isfinite(logpost.max()):
-            raise ValueError("the prior gives the data no chance: no posterior")
+            raise NoPosterior("the prior gives these reoffending counts no chance")
         box = (_box(logpost, p0, 0), _box(logpost, p1, 1))
     return Grid2(p0, p1, _normalise(logpost))
