@@ -277,7 +277,10 @@ def build(
     frames = pack(expected, models, drawn, sure)
     shown, omitted = shown_models(scn, models)
     info = cover.Run(scenario_path, runs, seed if runs else None, shown, omitted, version("obcsim"))
-    return Built(frames, cover.cover_rows(expected, info), expected, info, sure)
+    rows = cover.cover_rows(expected, info)
+    if sure is not None:
+        rows += [("how sure", sure.finding()), ("what matters most", "; ".join(sure.top))]
+    return Built(frames, rows, expected, info, sure)
 
 
 def has_inputs(scn: Scenario) -> bool:
