@@ -279,7 +279,11 @@ def test_evaluate_page_in_plain_words(app):
     assert {p["field"] for p in figures["parameters"]} >= {"strands.njp.completion"}
     labels = [b.label for b in app.get("download_button")]
     assert {"Recalibrated scenario (YAML)", "Report (Markdown)"} <= set(labels)
-    shown = pd.concat([d.value.astype(str) for d in app.dataframe], ignore_index=True)
+    notes = "what the prior rests on"  # the evidence's own words about each prior
+    shown = pd.concat(
+        [d.value.drop(columns=notes, errors="ignore").astype(str) for d in app.dataframe],
+        ignore_index=True,
+    )
     cells = " ".join(shown.fillna("").to_numpy().ravel().tolist() + list(shown.columns))
     for raw in ("strands.", "prior_p05", "no_effect_possible", "0.500", "17650.00"):
         assert raw not in cells, raw

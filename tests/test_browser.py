@@ -163,10 +163,10 @@ def test_app_in_headless_chromium(server, browser, size):
     assert page.get_by_text("200MB").count() == 0
     check(page, errors)
     page.screenshot(path=str(ARTIFACTS / f"app-{size[0]}x{size[1]}.png"))
-    for tab in ("How sure", "Tables and downloads", "Compare", "Evaluate"):
+    for tab in ("How sure", "Tables and downloads", "Compare", "Evaluate", "Evaluation plan"):
         page.get_by_role("tab", name=tab).click()
         settle(page)
-        check(page, errors, charts_expected=tab in ("How sure", "Compare"))
+        check(page, errors, charts_expected=tab in ("How sure", "Compare", "Evaluation plan"))
         page.screenshot(path=str(ARTIFACTS / f"{tab.split()[0].lower()}-{size[0]}x{size[1]}.png"))
     assert (ARTIFACTS / f"app-{size[0]}x{size[1]}.png").stat().st_size > 10_000
 

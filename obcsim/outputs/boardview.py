@@ -182,7 +182,7 @@ def evaluation_parameters(scn: Scenario, params: pd.DataFrame) -> pd.DataFrame:
         k = str(r.get("kind", "beta"))
         rows.append(
             {
-                "assumption": field_label(scn, str(r["field"])),
+                "assumption": r.get("label") or field_label(scn, str(r["field"])),
                 "before (prior): mean": value(k, r["prior_mean"]),
                 "before: 90% interval": f"{value(k, r['prior_p05'])} to {value(k, r['prior_p95'])}",
                 "after (posterior): mean": value(k, r["posterior_mean"]),
@@ -220,7 +220,10 @@ def evaluation_effects(effects: list[dict[str, Any]]) -> pd.DataFrame:
 
 def labelled_parameters(scn: Scenario, params: pd.DataFrame) -> pd.DataFrame:
     """`params` with plain labels in `field` (for the prior-posterior chart)."""
-    return params.assign(field=[field_label(scn, str(f)) for f in params.field])
+    labels = params["label"] if "label" in params else [None] * len(params)
+    return params.assign(
+        field=[lbl or field_label(scn, str(f)) for f, lbl in zip(params.field, labels, strict=True)]
+    )
 
 
 def programme_headline(position: Position) -> dict[str, str]:

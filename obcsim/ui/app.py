@@ -21,6 +21,7 @@ from obcsim.ui import (
     evaluate_page,
     funding_page,
     gains_page,
+    plan_page,
     tables_page,
 )
 from obcsim.ui.sidebar import choose_scenario, edits_sidebar, run_settings
@@ -34,6 +35,7 @@ PAGES: list[tuple[str, Callable[[View], None]]] = [
     ("Tables and downloads", tables_page.show),
     ("Compare", compare_page.show),
     ("Evaluate", evaluate_page.show),
+    ("Evaluation plan", lambda view: plan_page.show(view.scn, view.seed)),
 ]
 
 
