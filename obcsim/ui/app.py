@@ -64,7 +64,11 @@ def main() -> None:
     last: dict[str, Any] | None = st.session_state.get("last_good")
     scn = None
     with guarded():
-        scn = boardview.edited(base, edit.apply(base, edits, source="your edits"), edits)
+        scn = (
+            boardview.edited(base, edit.apply(base, edits, source="your edits"), edits)
+            if edits
+            else base
+        )
     if scn is not None and (auto or clicked or last is None):
         with guarded():
             draws = simulate(scn, runs, seed, "this case")
