@@ -207,6 +207,7 @@ def test_readme_walkthrough_fund_njp_and_iom_pooled_40_40_20(server, browser, si
     # 5. Download the funding position (and the board pack, when it is on the page).
     with page.expect_download() as caught:
         page.get_by_role("button", name="Funding position (CSV)").click()
+    assert caught.value.suggested_filename.startswith("obcsim-funding-pooled-barnet-")
     path = tmp_path / caught.value.suggested_filename
     caught.value.save_as(path)
     rows = list(csv.DictReader(path.open(encoding="utf-8")))

@@ -178,3 +178,19 @@ def test_the_readmes_walkthrough_figures_are_the_apis(barnet):
         gbp(rows.loc["police", "net"]) in readme and gbp(rows.loc["police", "cashable"]) in readme
     )
     assert f"worse off in {rows.loc['police', 'p_worse_off']:.0%} of runs" in readme
+
+
+def test_pooled_starts_from_equal_shares_that_add_up(barnet):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    at.session_state["page"] = "Who pays (funding)"
+    at.run()
+    at.radio(key="fund_model").set_value("pooled").run()
+    assert not at.exception and not at.error
+    shares = [at.number_input(key=f"fund_share:{a}").value for a in ("council", "police")]
+    assert shares[0] + 2 * shares[1] == pytest.approx(100)
+    assert "The shares add up to 100.0%." in [c.value for c in at.caption]
+    rows = at.session_state["funding_position"].partners.set_index("agency")
+    assert rows.loc["police", "contribution"] == pytest.approx(
+        shares[1] / 100 * rows.loc["total", "contribution"]
+    )

@@ -15,6 +15,7 @@ from obcsim.accounts import funding
 from obcsim.accounts.funding_choice import Choice, Position, funded, position
 from obcsim.outputs import boardcharts, boardview
 from obcsim.ui.state import View, guarded, headline, recall, remember, scenario_key, simulate
+from obcsim.ui.tables_page import stem
 
 
 def choose(view: View) -> Choice:
@@ -55,21 +56,24 @@ def choose(view: View) -> Choice:
     if model == "pooled":
         st.caption("Each partner's share of the pooled budget, in per cent (adding up to 100).")
         given = scn.finance.pooled_shares
+        even = [round(100 / len(partners), 1)] * len(partners)
+        even[0] = round(100 - sum(even[1:]), 1)  # equal shares that add up to 100
         columns = st.columns(len(partners))
-        for column, agency in zip(columns, partners, strict=True):
-            default = 100 * given.get(agency, 1 / len(partners)) if given else 100 / len(partners)
+        for column, agency, split in zip(columns, partners, even, strict=True):
+            default = 100 * given.get(agency, 0.0) if given else split
             shares[agency] = (
                 column.number_input(
                     f"{boardview.who(agency)} (%)",
                     min_value=0.0,
                     max_value=100.0,
-                    value=round(default, 1),
+                    value=float(round(default, 1)),
                     step=5.0,
                     format="%.1f",
                     key=f"fund_share:{agency}",
                 )
                 / 100
             )
+        st.caption(f"The shares add up to {100 * sum(shares.values()):.1f}%.")
     if model == "pbr":
         a, b = st.columns(2)
         attachment = (
@@ -143,7 +147,7 @@ def show(view: View) -> None:
     st.download_button(
         "Funding position (CSV)",
         lambda: boardview.funding_csv(pos, about),
-        "obcsim-funding.csv",
+        f"obcsim-funding-{pos.model}-{stem(view)}.csv",
         "text/csv",
     )
     boardpack_download(view, choice, pos)
