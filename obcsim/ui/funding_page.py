@@ -13,6 +13,7 @@ import streamlit as st
 
 from obcsim.accounts import funding
 from obcsim.accounts.funding_choice import Choice, Position, funded, position
+from obcsim.model.montecarlo import Draws
 from obcsim.outputs import boardcharts, boardview
 from obcsim.ui.state import View, guarded, headline, recall, remember, scenario_key, simulate
 from obcsim.ui.tables_page import stem
@@ -98,31 +99,55 @@ def choose(view: View) -> Choice:
     return Choice(scales, model, shares, attachment, commissioner)
 
 
-def result(view: View, choice: Choice) -> Position | None:
-    """The funded case's position (cached by scenario, model, runs and seed)."""
-    out: Position | None = None
+def result(view: View, choice: Choice) -> tuple[Position, Draws] | None:
+    """The funded case's position and draws (cached by scenario, model, runs and seed)."""
+    out: tuple[Position, Draws] | None = None
     with guarded():
         scn = funded(view.scn, choice)
         k = (scenario_key(scn), choice.model, view.runs, view.seed)
         out = recall("positions", k)
         if out is None:
             draws = simulate(scn, view.runs, view.seed, "the funded case")
-            out = remember("positions", k, position(draws, view.settings, choice.model), view.runs)
+            pos = position(draws, view.settings, choice.model)
+            out = remember("positions", k, (pos, draws), view.runs)
     return out
 
 
-def boardpack_download(view: View, choice: Choice, pos: Position) -> None:
-    """BOARD PACK HOOK: the download of the board pack for this funding choice goes here, once
-    the board pack (issue 13, item 3: obcsim/outputs/boardpack*.py) is on main."""
+def boardpack_download(view: View, choice: Choice, draws: Draws) -> None:
+    """BOARD PACK HOOK (issue 13, item 3). When `obcsim/outputs/boardpack.py` is on main,
+    replace the caption below with the two buttons (built only when clicked; the pack prints
+    the page's figures, as `draws` are the funded case's own):
+
+        from obcsim.outputs import boardpack
+
+        terms = {"attachment_share": choice.attachment_share, "commissioner": choice.commissioner}
+        def pack() -> boardpack.Pack:
+            return boardpack.build(
+                view.scn, view.settings, funding_model=choice.model, runs=view.runs,
+                seed=view.seed, strands=dict(choice.strands), shares=dict(choice.shares) or None,
+                pbr=terms if choice.model == "pbr" else None, draws=draws,
+            )
+
+        a, b = st.columns(2)
+        a.download_button("Board pack (PDF)", lambda: pack().pdf(),
+                          f"board-pack-{choice.model}-{stem(view)}.pdf", "application/pdf")
+        b.download_button("Board pack (Word)", lambda: pack().docx(),
+                          f"board-pack-{choice.model}-{stem(view)}.docx", DOCX)
+
+    (DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"; the
+    browser walkthrough in tests/test_browser.py already downloads a button named "Board pack"
+    when there is one, and checks the file's suffix.)
+    """
     st.caption("The board pack (PDF or Word) download joins here when it lands.")
 
 
 def show(view: View) -> None:
     st.subheader("Who pays? Fund the strands, choose the funding model")
     choice = choose(view)
-    pos = result(view, choice)
-    if pos is None:  # refused: the message is on the page
+    found = result(view, choice)
+    if found is None:  # refused: the message is on the page
         return
+    pos, draws = found
     st.session_state["funding_position"] = pos
     years = pos.programme["years"]
     rate = pos.programme["discount_rate"]
@@ -150,4 +175,4 @@ def show(view: View) -> None:
         f"obcsim-funding-{pos.model}-{stem(view)}.csv",
         "text/csv",
     )
-    boardpack_download(view, choice, pos)
+    boardpack_download(view, choice, draws)
