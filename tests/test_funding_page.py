@@ -80,6 +80,19 @@ def test_as_published_contributions_are_own_costs_each_year(barnet):
     np.testing.assert_allclose(pos.contribution, case.years.costs)
 
 
+def test_a_scale_multiplies_the_cohorts_draws(barnet):
+    """Common random numbers and a location-scale cohort: the funded strand's cohort draws are
+    the scenario's times the scale, draw for draw; the other strand's are the same."""
+    from obcsim.model import params
+    from obcsim.model.streams import Streams
+
+    half = funded(barnet, Choice({"iom": 0.5, "njp": 1.0}))
+    a = params.draw(barnet, Streams(np.random.SeedSequence(3)), 400)
+    b = params.draw(half, Streams(np.random.SeedSequence(3)), 400)
+    np.testing.assert_allclose(b.strands["iom"].cohort, 0.5 * a.strands["iom"].cohort)
+    np.testing.assert_array_equal(b.strands["njp"].cohort, a.strands["njp"].cohort)
+
+
 def test_scale_and_strands_left_out(barnet):
     half = funded(barnet, Choice({"njp": 0.5, "iom": 1.0}))
     assert [n for n, _ in half.costed()] == ["njp", "iom"]

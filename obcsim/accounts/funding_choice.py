@@ -2,7 +2,8 @@
 
 `funded(scn, choice)` is the scenario the board would fund: strands left out are removed (with
 common random numbers, the others keep their draws), a strand's scale multiplies its cohort and
-its operating costs (its set-up cost is one-off and stays), and the pooled shares or the payment
+its operating costs as random variables (a PERT's min, mode and max alike; its set-up cost is
+one-off and stays), and the pooled shares or the payment
 by results split are the board's. `position(draws, settings, choice)` is who pays and who gains
 under it, per partner and year: contribution, benefit (cashable or not), net position with its
 90% interval and the probability of ending up worse off; and the programme's NPV and BCR.
@@ -31,6 +32,23 @@ from obcsim.errors import InputError
 from obcsim.model.montecarlo import Draws
 
 ALL_YEARS = 0  # the `year` of the rows over the whole horizon (present values)
+SCALED = ("value", "min", "mode", "max", "mean", "sd", "base", "loc")  # location-scale params
+
+
+def _scaled(value: Any, k: float) -> Any:
+    """A value's YAML data with its random variable multiplied by `k` (a PERT's min, mode and
+    max, a lognormal's mean and sd, a gamma's rate divided), so its spread scales with it."""
+    if k == 1:
+        return value
+    if isinstance(value, int | float):
+        return value * k
+    out = dict(value)
+    for p in SCALED:
+        if out.get(p) is not None:
+            out[p] = out[p] * k
+    if out.get("rate") is not None:
+        out["rate"] = out["rate"] / k
+    return out
 
 
 @dataclass(frozen=True)
@@ -59,19 +77,13 @@ def funded(scn: Scenario, choice: Choice, source: str = "funding choice") -> Sce
     bad = [s for s, k in choice.strands.items() if not (0 < k <= 10)]
     if bad:
         raise InputError(source, f"scale of {bad[0]}", "a scale is more than 0 and at most 10")
-    scaled: dict[edit.Path, float | str] = {}
     data = edit.scenario_data(scn)
     for name, k in choice.strands.items():
-        if k == 1:
-            continue
-        path: edit.Path = ("strands", name, "cohort")
-        scaled[path] = edit.dist_at(data, path).expected() * k
-        for i, item in enumerate(scn.strand(name).costs):
-            if item.kind == "operating":
-                path = ("strands", name, "costs", i, "amount")
-                scaled[path] = item.amount.expected() * k
-    scn = edit.apply(scn, scaled, source=source) if scaled else scn
-    data = edit.scenario_data(scn)
+        strand = data["strands"][name]
+        strand["cohort"] = _scaled(strand["cohort"], k)
+        for item in strand.get("costs", []):
+            if item["kind"] == "operating":
+                item["amount"] = _scaled(item["amount"], k)
     for name in names:
         if name not in choice.strands:
             del data["strands"][name]
