@@ -24,6 +24,7 @@ from obcsim.errors import InputError
 from obcsim.outputs.files import Outputs
 from obcsim.ui.args import FINANCE_OPTIONS, FORMATS, SETTINGS
 from obcsim.ui.args import build_parser as args_parser
+from obcsim.ui.cmd_boardpack import cmd_boardpack
 
 
 def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
@@ -225,6 +226,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "calibrate": cmd_calibrate,
     "app": cmd_app,
     "backsolve": cmd_backsolve,
+    "boardpack": cmd_boardpack,
 }
 
 

@@ -1,0 +1,277 @@
+"""The board pack: a committee report on the funded case, as figures, sections and files.
+
+`build(scn, settings, funding_model=..., runs=..., seed=...)` computes every figure the report
+prints once, from the obcsim API (the expected case, Monte Carlo draws with the fast engine,
+the chosen funding model, cashability, what drives the answer), and returns a `Pack`:
+`pack.figures` (JSON-ready, the numbers as computed), `pack.blocks` (the report's sections as
+headings, paragraphs, tables and charts, the numbers formatted for people), `pack.pdf()` and
+`pack.docx()`. Both files are drawn from the same blocks, so they print the same figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from obcsim.accounts import appraisal, funding
+from obcsim.accounts.money import agency_label
+from obcsim.accounts.years import Settings
+from obcsim.case.edit import to_yaml
+from obcsim.case.funded import funded
+from obcsim.case.limits import check_horizon, check_run
+from obcsim.case.scenario import Scenario
+from obcsim.errors import InputError
+from obcsim.outputs import cover, finance
+from obcsim.outputs.boardpack_text import strand_label
+
+
+@dataclass(frozen=True)
+class Pack:
+    """One board pack: its figures (JSON-ready), its sections, its charts (PNG bytes)."""
+
+    figures: dict[str, Any]
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    @cached_property
+    def charts(self) -> dict[str, bytes]:
+        """Every chart the report shows, as PNG bytes, by name."""
+        from obcsim.outputs import boardpack_charts
+
+        return boardpack_charts.render(self.figures)
+
+    def pdf(self) -> bytes:
+        """The report as a PDF (Typst, A4)."""
+        from obcsim.outputs import boardpack_pdf
+
+        return boardpack_pdf.render(self.blocks, self.charts, self.figures)
+
+    def docx(self) -> bytes:
+        """The report as a Word document officers can edit."""
+        from obcsim.outputs import boardpack_docx
+
+        return boardpack_docx.render(self.blocks, self.charts, self.figures)
+
+
+def _version() -> str:
+    try:
+        return version("obcsim")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain JSON values (NaN as None)."""
+    out = []
+    for row in frame.astype(object).to_dict("records"):
+        clean = {}
+        for k, v in row.items():
+            v = v.item() if hasattr(v, "item") else v
+            clean[str(k)] = None if isinstance(v, float) and np.isnan(v) else v
+        out.append(clean)
+    return out
+
+
+def _interval(x: np.ndarray) -> dict[str, float]:
+    return {
+        "mean": float(x.mean()),
+        "p05": float(np.percentile(x, 5)),
+        "p95": float(np.percentile(x, 95)),
+        "p_ahead": float((x > 0).mean()),
+    }
+
+
+def strand_figures(drawn: appraisal.Case) -> list[dict[str, Any]]:
+    """Per funded strand: its own NPV (its savings less its own costs) with its interval and
+    the probability it comes out ahead."""
+    rows = []
+    for name, _ in drawn.scenario.costed():
+        npv = drawn.by_strand[name].programme().npv()[0]
+        rows.append({"strand": name, "label": strand_label(name), **_interval(npv)})
+    return rows
+
+
+def years_figures(drawn: appraisal.Case) -> list[dict[str, Any]]:
+    """The programme a year (means over the draws, as every other figure): gross saving,
+    costs, net, and the cumulative discounted net (where it crosses zero, it has paid back)."""
+    years = appraisal.years_frame(drawn)
+    total = years[years.agency == "total"]
+    rows, running = [], 0.0
+    for r in _records(total):
+        running += r["net"] * r["discount_factor"]
+        rows.append(
+            {
+                "year": r["year"],
+                "gross_saving": r["gross_saving"],
+                "costs": r["operating_cost"] + r["setup_cost"],
+                "net": r["net"],
+                "cumulative_discounted_net": running,
+            }
+        )
+    return rows
+
+
+def who_pays(drawn: appraisal.Case, expected: appraisal.Case, model: str) -> list[dict[str, Any]]:
+    """Per agency under `model`: contribution, benefit, net with its interval, P(worse off),
+    and how much of the benefit is cashable."""
+    frame = appraisal.funding_frame(drawn, model, priced_on=expected)
+    cash = {r["agency"]: r for r in _records(appraisal.cashability_frame(drawn))}
+    rows = _records(frame)
+    for row in rows:
+        agency = str(row["agency"])
+        row["label"] = "Partners" if agency == "partners" else agency_label(agency)
+        if agency == "total":
+            row["label"] = "All agencies"
+        if agency in cash:
+            row["cashable"] = cash[agency]["pv_cashable"]
+            row["rule"] = cash[agency]["rule"]
+        if agency == "partners":
+            row["p_worse_off"] = None
+    return rows
+
+
+def model_comparison(drawn: appraisal.Case, expected: appraisal.Case) -> list[dict[str, Any]]:
+    """Each partner's net position and P(worse off) under every funding model available."""
+    shown, _ = finance.shown_models(drawn.scenario, funding.MODELS)
+    rows = []
+    for model in shown:
+        frame = appraisal.funding_frame(drawn, model, priced_on=expected)
+        for r in _records(frame):
+            if r["agency"] in funding.partners(drawn.scenario):
+                rows.append(
+                    {
+                        "model": model,
+                        "agency": r["agency"],
+                        "label": agency_label(r["agency"]),
+                        "net": r["net"],
+                        "p_worse_off": r["p_worse_off"],
+                    }
+                )
+    return rows
+
+
+def drivers_figures(scn: Scenario, settings: Settings, top: int = 6) -> dict[str, Any]:
+    """What drives the programme's NPV: one-way swings of each uncertain input across its 90%
+    range (the others at their means), the largest first; and how far the base case sits from
+    the expected value (the point estimates' optimism)."""
+    from obcsim.accounts.uncertainty import Evaluator, base_and_expected
+    from obcsim.model.sensitivity import tornado
+
+    ev = Evaluator(scn, settings)
+    gaps = _records(base_and_expected(ev))
+    gap = next(
+        {k: v for k, v in g.items() if k != "outcome"} for g in gaps if g["outcome"] == "programme"
+    )
+    if not ev.inputs:
+        return {"tornado": [], "gap": gap, "top": []}
+    frame = tornado(ev.inputs, ev.evaluate)
+    frame = frame[frame.outcome == "programme"].head(top)
+    keep = ["label", "input_low", "input_high", "base", "at_low", "at_high", "swing"]
+    rows = _records(frame[keep])
+    return {
+        "tornado": rows,
+        "gap": gap,
+        "top": [r["label"] for r in rows[:3]],
+    }
+
+
+def evaluation_figures(scn: Scenario, top: list[str]) -> dict[str, Any]:
+    """The evaluation plan: the OBC's own (monitoring from each go-live, the year-1 evaluation
+    and funding proposals in July to September 2014) and the data each strand needs."""
+    strands = [
+        {
+            "strand": name,
+            "label": strand_label(name),
+            "go_live": s.go_live.isoformat() if s.go_live else None,
+            "groups": list(s.groups),
+        }
+        for name, s in scn.costed()
+    ]
+    return {
+        "source": "OBC section 7 (initial project plan)",
+        "year_one_evaluation": "July to September 2014",
+        "strands": strands,
+        "priorities": top,
+    }
+
+
+def _sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build(
+    scn: Scenario,
+    settings: Settings,
+    *,
+    funding_model: str,
+    runs: int,
+    seed: int,
+    strands: Mapping[str, float] | None = None,
+    shares: Mapping[str, float] | None = None,
+    scenario_path: Path | None = None,
+) -> Pack:
+    """The board pack for `scn` with only `strands` funded (name -> cohort scale; None: all),
+    pooled `shares` (None: the scenario's), under `funding_model`, from `runs` Monte Carlo
+    draws (fast engine) with `seed`. Bad input raises `InputError` before any work."""
+    from obcsim.model.montecarlo import run as simulate
+    from obcsim.outputs import boardpack_text
+
+    case_scn = funded(scn, strands, shares)
+    if funding_model not in funding.MODELS:
+        known = ", ".join(funding.MODELS)
+        raise InputError("--funding", "", f"unknown funding model {funding_model!r} ({known})")
+    finance.check_model(case_scn, funding_model)
+    check_horizon(case_scn, settings.years, runs)
+    check_run(case_scn, runs, "fast")
+    expected = appraisal.expected_case(case_scn, settings)
+    drawn = appraisal.draws_case(simulate(case_scn, runs, seed, "fast"), settings)
+    info = cover.Run(scenario_path, runs, seed, (funding_model,), {}, _version())
+    rows = cover.cover_rows(expected, info)
+    funded_rows = [
+        ("strands funded", boardpack_text.strands_note(scn, strands)),
+        ("pooled shares", boardpack_text.shares_note(case_scn)),
+        ("funded case SHA-256", _sha256_text(to_yaml(case_scn))),
+    ]
+    rows[3:3] = funded_rows
+    apr = _records(appraisal.appraisal_frame(drawn))
+    programme = next(r for r in apr if r["agency"] == "total")
+    drivers = drivers_figures(case_scn, settings)
+    figures: dict[str, Any] = {
+        "title": f"{scn.name}: who pays, and how sure we are",
+        "scenario": scn.name,
+        "traceability": {
+            "scenario": scn.name,
+            "scenario_file": str(scenario_path) if scenario_path else None,
+            "scenario_sha256": cover.sha256(scenario_path),
+            "funded_case_sha256": _sha256_text(to_yaml(case_scn)),
+            "seed": seed,
+            "runs": runs,
+            "engine": "fast",
+            "funding_model": funding_model,
+            "strands": dict(strands) if strands is not None else None,
+            "pooled_shares": dict(case_scn.finance.pooled_shares) or None,
+            "settings": finance.settings_dict(settings),
+            "version": info.version,
+            "produced": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        },
+        "cover": [list(r) for r in rows],
+        "price_year": scn.price_year,
+        "programme": programme,
+        "agencies": [r for r in apr if r["agency"] != "total"],
+        "funding_model": funding_model,
+        "who_pays": who_pays(drawn, expected, funding_model),
+        "models": model_comparison(drawn, expected),
+        "strands": strand_figures(drawn),
+        "years": years_figures(drawn),
+        "drivers": drivers,
+        "evaluation": evaluation_figures(case_scn, drivers["top"]),
+    }
+    return Pack(figures, boardpack_text.blocks(figures))

@@ -1,0 +1,349 @@
+"""The board pack's words: its sections as blocks, in the form of the partnership's papers.
+
+A block is a dict with `kind` heading (`text`, `level`), para (`text`), items (`items`,
+`numbered`), table (`key`, `columns`, `align`, `rows` of formatted strings, `bold` row
+indexes, `widths`) or chart (`name`, `caption`). The PDF and Word writers lay them out and
+add nothing; every number in them is formatted here from `figures`: money as £1,234 with
+costs and losses in brackets, probabilities as percentages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp
+from obcsim.case.scenario import Scenario
+
+Block = dict[str, Any]
+BOARD = "Safer Communities Partnership Board"
+MODEL_WORDS = {
+    "as_published": "as published (each partner pays the costs the OBC puts on it)",
+    "pro_rata": "pro rata to benefit (partners pay in proportion to their savings)",
+    "pooled": "a pooled budget (partners pay the shares the board sets)",
+    "pbr": "payment by results (an attachment fee; the rest a tariff per avoided episode, "
+    "the commissioner carrying any shortfall)",
+}
+
+
+def pct(p: float | None) -> str:
+    """A probability as a whole percentage."""
+    return "-" if p is None else f"{p:.0%}"
+
+
+def span(lo: float, hi: float) -> str:
+    return f"{gbp(lo)} to {gbp(hi)}"
+
+
+def strand_label(name: str) -> str:
+    label = STRAND_LABELS.get(name, name)
+    return label[:1].upper() + label[1:]
+
+
+def strands_note(scn: Scenario, strands: Mapping[str, float] | None) -> str:
+    """Which strands the case funds, and at what scale of their cohort."""
+    if strands is None:
+        return "all costed strands, as the scenario states them"
+    parts = []
+    for name, _ in scn.costed():
+        k = strands.get(name, 0.0)
+        what = "not funded" if k == 0 else "as stated" if k == 1 else f"{k:.0%} of the cohort"
+        parts.append(f"{strand_label(name)}: {what}")
+    return "; ".join(parts)
+
+
+def shares_note(scn: Scenario) -> str:
+    shares = scn.finance.pooled_shares
+    if not shares:
+        return "none set (the pooled model is not available)"
+    return ", ".join(f"{agency_label(a)} {v:.0%}" for a, v in shares.items())
+
+
+def heading(text: str, level: int = 1) -> Block:
+    return {"kind": "heading", "text": text, "level": level}
+
+
+def para(text: str) -> Block:
+    return {"kind": "para", "text": text}
+
+
+def items(lines: list[str], numbered: bool = False) -> Block:
+    return {"kind": "items", "items": lines, "numbered": numbered}
+
+
+def table(key: str, columns: list[str], rows: list[list[str]], **kw: Any) -> Block:
+    """A table: `align` per column (default: the first left, the rest right), `bold` rows,
+    relative column `widths`."""
+    align = kw.get("align") or ["left"] + ["right"] * (len(columns) - 1)
+    out = {"kind": "table", "key": key, "columns": columns, "rows": rows, "align": align}
+    return out | {"bold": kw.get("bold", []), "widths": kw.get("widths")}
+
+
+def chart(name: str, caption: str) -> Block:
+    return {"kind": "chart", "name": name, "caption": caption}
+
+
+def _who_is_exposed(f: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = [r for r in f["who_pays"] if r.get("p_worse_off") is not None]
+    return [r for r in rows if r["agency"] not in ("total", "partners") and r["contribution"] > 0]
+
+
+def summary(f: dict[str, Any]) -> list[Block]:
+    t, p = f["traceability"], f["programme"]
+    years = t["settings"]["years"]
+    strands = ", ".join(s["label"] for s in f["strands"])
+    return [
+        heading("1. Summary and purpose of report"),
+        para(
+            f"This report asks the Board to decide who pays for the programme ({strands}) and "
+            f"on what terms. It sets out the financial case for each partner over {years} "
+            f"years, who pays under the {f['funding_model'].replace('_', ' ')} funding model, "
+            "how likely each partner is to end up worse off, what drives the answer, and how "
+            "the programme will be evaluated."
+        ),
+        para(
+            f"Over {years} years the programme's expected net present value is "
+            f"{gbp(p['npv'])} (90% interval {span(p['npv_p05'], p['npv_p95'])}): benefits of "
+            f"{gbp(p['pv_benefits'])} against costs of {gbp(p['pv_costs'])}. The chance that it "
+            f"comes out ahead is {pct(p['p_npv_positive'])}. Figures are in {f['price_year']} "
+            f"prices, from {t['runs']:,} Monte Carlo runs (seed {t['seed']}); section 8 lists "
+            "every setting that produced them."
+        ),
+    ]
+
+
+def decision(f: dict[str, Any]) -> list[Block]:
+    p, t = f["programme"], f["traceability"]
+    strands = ", ".join(s["label"] for s in f["strands"])
+    exposed = [r for r in _who_is_exposed(f) if r["p_worse_off"] > 0.5]
+    model = MODEL_WORDS[f["funding_model"]]
+    verb = "agree" if p["p_npv_positive"] >= 0.5 else "consider whether"
+    recs = [
+        f"That the Board note the programme's expected net present value of {gbp(p['npv'])} over "
+        f"{t['settings']['years']} years (90% interval {span(p['npv_p05'], p['npv_p95'])}), and a "
+        f"{pct(p['p_npv_positive'])} chance that it comes out ahead.",
+        f"That the Board {verb} to fund {strands} with costs shared {model}.",
+    ]
+    if exposed:
+        names = ", ".join(f"{r['label']} ({pct(r['p_worse_off'])})" for r in exposed)
+        recs.append(
+            f"That the Board note that under this model {names} are more likely than not to end "
+            "up worse off, and agree how that will be reviewed at the year-1 evaluation."
+        )
+    else:
+        recs.append(
+            "That the Board note that under this model no paying partner is more likely than "
+            "not to end up worse off (section 5)."
+        )
+    if f["drivers"]["top"]:
+        recs.append(
+            "That the Board ask the evaluation to measure first what moves the answer most: "
+            + "; ".join(f["drivers"]["top"])
+            + " (section 6)."
+        )
+    return [heading("2. Decision requested"), para("The Board is asked:"), items(recs, True)]
+
+
+def financial_case(f: dict[str, Any]) -> list[Block]:
+    years = f["traceability"]["settings"]["years"]
+    rows = [
+        [
+            agency_label(a["agency"]),
+            gbp(a["pv_benefits"]),
+            gbp(-a["pv_costs"]),
+            gbp(a["npv"]),
+            span(a["npv_p05"], a["npv_p95"]),
+            pct(a["p_npv_positive"]),
+        ]
+        for a in f["agencies"]
+    ]
+    p = f["programme"]
+    rows.append(
+        [
+            "Programme",
+            gbp(p["pv_benefits"]),
+            gbp(-p["pv_costs"]),
+            gbp(p["npv"]),
+            span(p["npv_p05"], p["npv_p95"]),
+            pct(p["p_npv_positive"]),
+        ]
+    )
+    cols = ["Agency", "Benefits", "Costs", "Net present value", "90% interval", "P(ahead)"]
+    return [
+        heading("3. The financial case per partner"),
+        para(
+            f"Present values over {years} years, with each agency paying the costs the scenario "
+            "puts on it. Benefits are the avoided costs of reoffending that fall to each agency; "
+            "not all of them can be taken as cash (section 4)."
+        ),
+        table("financial_case", cols, rows, bold=[len(rows) - 1]),
+        chart("years", "The programme a year: savings, costs and the cumulative discounted net"),
+    ]
+
+
+def who_pays(f: dict[str, Any]) -> list[Block]:
+    model = f["funding_model"]
+    rows: list[list[str]] = []
+    bold: list[int] = []
+    for r in f["who_pays"]:
+        if r["agency"] in ("partners", "total"):
+            bold.append(len(rows))
+        rows.append(
+            [
+                r["label"],
+                gbp(-r["contribution"]),
+                gbp(r["benefit"]),
+                gbp(r["cashable"]) if "cashable" in r else "-",
+                gbp(r["net"]),
+                span(r["net_p05"], r["net_p95"]) if r.get("net_p05") is not None else "-",
+                pct(r.get("p_worse_off")),
+            ]
+        )
+    cols = ["Agency", "Pays", "Benefit", "Cashable", "Net position", "90% interval", "P(worse off)"]
+    models = sorted({m["model"] for m in f["models"]}, key=list(MODEL_WORDS).index)
+    partners = list(dict.fromkeys(m["label"] for m in f["models"]))
+    cmp_rows = [
+        [label]
+        + [
+            f"{gbp(m['net'])} ({pct(m['p_worse_off'])})"
+            for mdl in models
+            for m in f["models"]
+            if m["model"] == mdl and m["label"] == label
+        ]
+        for label in partners
+    ]
+    cmp_cols = ["Partner", *[m.replace("_", " ") for m in models]]
+    return [
+        heading("4. Who pays under the chosen model"),
+        para(
+            f"Funding model: {MODEL_WORDS[model]}. Each agency's net position is its benefit "
+            "less what it pays; the net positions add up to the programme's net present value. "
+            "'Cashable' is the part of the benefit that can be taken out of a budget, under each "
+            "agency's cashability rule (section 8)."
+        ),
+        table("who_pays", cols, rows, bold=bold),
+        chart("net_positions", "Each agency's net position under the chosen model (90% interval)"),
+        para("The same partners under every funding model (net position, P(worse off)):"),
+        table("models", cmp_cols, cmp_rows),
+    ]
+
+
+def risks(f: dict[str, Any]) -> list[Block]:
+    p = f["programme"]
+    rows = [[r["label"], pct(r["p_worse_off"]), gbp(r["net_p05"])] for r in _who_is_exposed(f)]
+    strand_rows = [
+        [s["label"], gbp(s["mean"]), span(s["p05"], s["p95"]), pct(s["p_ahead"])]
+        for s in f["strands"]
+    ]
+    return [
+        heading("5. Risks and their probabilities"),
+        para(
+            f"The programme comes out ahead in {pct(p['p_npv_positive'])} of the simulated "
+            "futures. For each partner that pays, the chance of ending up worse off under the "
+            "chosen model, and its net position in a bad year (the 5th percentile):"
+        ),
+        table("risks", ["Partner", "P(worse off)", "Bad case (5th percentile)"], rows),
+        chart("p_worse_off", "Probability each partner ends up worse off"),
+        para("Each strand on its own (its savings less its own costs):"),
+        table("strands", ["Strand", "Net present value", "90% interval", "P(ahead)"], strand_rows),
+    ]
+
+
+def drivers(f: dict[str, Any]) -> list[Block]:
+    d = f["drivers"]
+    gap = d["gap"]
+    out = [heading("6. What drives the answer")]
+    if not d["tornado"]:
+        return [*out, para("No input of this case is uncertain: nothing moves the answer.")]
+    first = d["tornado"][0]
+    out.append(
+        para(
+            f"Moving one uncertain input across its 90% range while the others stay at their "
+            f"means: {first['label']} moves the programme's net present value the most, from "
+            f"{gbp(min(first['at_low'], first['at_high']))} to "
+            f"{gbp(max(first['at_low'], first['at_high']))}. The OBC's point estimates give "
+            f"{gbp(gap['base_case'])}; the expected value over the evidence is "
+            f"{gbp(gap['expected_value'])} (a gap of {gbp(gap['optimism'])})."
+        )
+    )
+    rows = [
+        [r["label"], gbp(r["at_low"]), gbp(r["at_high"]), gbp(r["swing"])] for r in d["tornado"]
+    ]
+    cols = ["Input", "NPV at its 5th percentile", "NPV at its 95th", "Swing"]
+    out += [
+        table("drivers", cols, rows),
+        chart("drivers", "What moves the programme's net present value (one way, 90% range)"),
+    ]
+    return [*out, items(d["sentences"])] if d.get("sentences") else out
+
+
+def evaluation(f: dict[str, Any]) -> list[Block]:
+    e = f["evaluation"]
+    rows = [
+        [
+            strand_label(s["strand"]),
+            s["go_live"] or "-",
+            "people referred and starting; completions; proven reoffending within 12 months "
+            "(intervention and comparison group); actual costs by agency",
+        ]
+        for s in e["strands"]
+    ]
+    lines = [
+        f"Monitoring from each strand's go-live; the year-1 evaluation and future funding "
+        f"proposals in {e['year_one_evaluation']} ({e['source']}).",
+        "The evaluation re-runs this case on the observed outcomes (obcsim calibrate) and "
+        "re-allocates the costs in proportion to the benefits observed (the OBC's Figure 3).",
+    ]
+    if e["priorities"]:
+        lines.append("Measure first: " + "; ".join(e["priorities"]) + ".")
+    return [
+        heading("7. Evaluation plan"),
+        items(lines),
+        table(
+            "evaluation",
+            ["Strand", "Go-live", "Data the evaluation needs"],
+            rows,
+            align=["left", "left", "left"],
+            widths=[2, 1, 5],
+        ),
+    ]
+
+
+def production(f: dict[str, Any]) -> list[Block]:
+    return [
+        heading("8. How these figures were produced"),
+        para(
+            "Every figure in this report comes from the scenario, seed and settings below; "
+            "running obcsim boardpack with them reproduces it."
+        ),
+        table(
+            "cover",
+            ["Setting", "Value"],
+            [[str(a), str(b)] for a, b in f["cover"]],
+            align=["left", "left"],
+            widths=[1, 3],
+        ),
+    ]
+
+
+def blocks(f: dict[str, Any]) -> list[Block]:
+    """The report's sections, in the order of the partnership's papers."""
+    head = [
+        {
+            "kind": "masthead",
+            "board": BOARD,
+            "title": f["title"],
+            "lines": [
+                ["AGENDA ITEM", ""],
+                ["REPORT OF", ""],
+                [
+                    "SCENARIO",
+                    f"{f['scenario']} (SHA-256 {f['traceability']['scenario_sha256'][:12]}...)",
+                ],
+            ],
+        },
+    ]
+    body = [summary, decision, financial_case, who_pays, risks, drivers, evaluation, production]
+    out = head + [b for part in body for b in part(f)]
+    out += [heading("Contact for further information"), para("")]
+    return out
