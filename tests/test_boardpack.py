@@ -8,24 +8,16 @@ where one exists (a pooled budget splits the programme's cost by the shares exac
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
-import subprocess
-from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pytest
 
+from conftest import BARNET
 from obcsim.accounts.years import Settings
 from obcsim.case.funded import funded
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.outputs import boardpack
-from obcsim.outputs.boardpack_text import gbp, pct
-
-from conftest import BARNET, run_cli, run_main
 
 RUNS = 500
 POOLED = {"police": 0.4, "council": 0.4, "probation": 0.2}

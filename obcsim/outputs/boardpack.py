@@ -31,7 +31,7 @@ from obcsim.case.limits import check_horizon, check_run
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.outputs import cover, finance
-from obcsim.outputs.boardpack_text import strand_label
+from obcsim.outputs.boardpack_blocks import shares_note, strand_label, strands_note
 
 
 @dataclass(frozen=True)
@@ -236,8 +236,8 @@ def build(
     info = cover.Run(scenario_path, runs, seed, (funding_model,), {}, _version())
     rows = cover.cover_rows(expected, info)
     funded_rows = [
-        ("strands funded", boardpack_text.strands_note(scn, strands)),
-        ("pooled shares", boardpack_text.shares_note(case_scn)),
+        ("strands funded", strands_note(scn, strands)),
+        ("pooled shares", shares_note(case_scn)),
         ("funded case SHA-256", _sha256_text(to_yaml(case_scn))),
     ]
     rows[3:3] = funded_rows

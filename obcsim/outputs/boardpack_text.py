@@ -1,86 +1,31 @@
 """The board pack's words: its sections as blocks, in the form of the partnership's papers.
 
-A block is a dict with `kind` heading (`text`, `level`), para (`text`), items (`items`,
-`numbered`), table (`key`, `columns`, `align`, `rows` of formatted strings, `bold` row
-indexes, `widths`) or chart (`name`, `caption`). The PDF and Word writers lay them out and
-add nothing; every number in them is formatted here from `figures`: money as £1,234 with
-costs and losses in brackets, probabilities as percentages.
+Summary and purpose, decision requested, the financial case per partner, who pays under the
+chosen model, risks with their probabilities, what drives the answer, the evaluation plan, and
+how the figures were produced (blocks: `boardpack_blocks`). The PDF and Word writers lay the
+blocks out and add nothing; every number in them is formatted here from `figures`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp
-from obcsim.case.scenario import Scenario
+from obcsim.accounts.money import agency_label, gbp
+from obcsim.outputs.boardpack_blocks import (
+    MODEL_WORDS,
+    Block,
+    chart,
+    heading,
+    items,
+    para,
+    pct,
+    span,
+    strand_label,
+    table,
+)
 
-Block = dict[str, Any]
 BOARD = "Safer Communities Partnership Board"
-MODEL_WORDS = {
-    "as_published": "as published (each partner pays the costs the OBC puts on it)",
-    "pro_rata": "pro rata to benefit (partners pay in proportion to their savings)",
-    "pooled": "a pooled budget (partners pay the shares the board sets)",
-    "pbr": "payment by results (an attachment fee; the rest a tariff per avoided episode, "
-    "the commissioner carrying any shortfall)",
-}
-
-
-def pct(p: float | None) -> str:
-    """A probability as a whole percentage."""
-    return "-" if p is None else f"{p:.0%}"
-
-
-def span(lo: float, hi: float) -> str:
-    return f"{gbp(lo)} to {gbp(hi)}"
-
-
-def strand_label(name: str) -> str:
-    label = STRAND_LABELS.get(name, name)
-    return label[:1].upper() + label[1:]
-
-
-def strands_note(scn: Scenario, strands: Mapping[str, float] | None) -> str:
-    """Which strands the case funds, and at what scale of their cohort."""
-    if strands is None:
-        return "all costed strands, as the scenario states them"
-    parts = []
-    for name, _ in scn.costed():
-        k = strands.get(name, 0.0)
-        what = "not funded" if k == 0 else "as stated" if k == 1 else f"{k:.0%} of the cohort"
-        parts.append(f"{strand_label(name)}: {what}")
-    return "; ".join(parts)
-
-
-def shares_note(scn: Scenario) -> str:
-    shares = scn.finance.pooled_shares
-    if not shares:
-        return "none set (the pooled model is not available)"
-    return ", ".join(f"{agency_label(a)} {v:.0%}" for a, v in shares.items())
-
-
-def heading(text: str, level: int = 1) -> Block:
-    return {"kind": "heading", "text": text, "level": level}
-
-
-def para(text: str) -> Block:
-    return {"kind": "para", "text": text}
-
-
-def items(lines: list[str], numbered: bool = False) -> Block:
-    return {"kind": "items", "items": lines, "numbered": numbered}
-
-
-def table(key: str, columns: list[str], rows: list[list[str]], **kw: Any) -> Block:
-    """A table: `align` per column (default: the first left, the rest right), `bold` rows,
-    relative column `widths`."""
-    align = kw.get("align") or ["left"] + ["right"] * (len(columns) - 1)
-    out = {"kind": "table", "key": key, "columns": columns, "rows": rows, "align": align}
-    return out | {"bold": kw.get("bold", []), "widths": kw.get("widths")}
-
-
-def chart(name: str, caption: str) -> Block:
-    return {"kind": "chart", "name": name, "caption": caption}
+CONTACT = "[Name, role, telephone and e-mail of the officer presenting this report]"
 
 
 def _who_is_exposed(f: dict[str, Any]) -> list[dict[str, Any]]:
@@ -122,12 +67,13 @@ def decision(f: dict[str, Any]) -> list[Block]:
         f"That the Board note the programme's expected net present value of {gbp(p['npv'])} over "
         f"{t['settings']['years']} years (90% interval {span(p['npv_p05'], p['npv_p95'])}), and a "
         f"{pct(p['p_npv_positive'])} chance that it comes out ahead.",
-        f"That the Board {verb} to fund {strands} with costs shared {model}.",
+        f"That the Board {verb} to fund {strands}, with the costs shared {model}.",
     ]
     if exposed:
         names = ", ".join(f"{r['label']} ({pct(r['p_worse_off'])})" for r in exposed)
+        are = "is" if len(exposed) == 1 else "are"
         recs.append(
-            f"That the Board note that under this model {names} are more likely than not to end "
+            f"That the Board note that under this model {names} {are} more likely than not to end "
             "up worse off, and agree how that will be reviewed at the year-1 evaluation."
         )
     else:
@@ -176,7 +122,7 @@ def financial_case(f: dict[str, Any]) -> list[Block]:
             "puts on it. Benefits are the avoided costs of reoffending that fall to each agency; "
             "not all of them can be taken as cash (section 4)."
         ),
-        table("financial_case", cols, rows, bold=[len(rows) - 1]),
+        table("financial_case", cols, rows, bold=[len(rows) - 1], widths=[12, 10, 10, 11, 21, 7]),
         chart("years", "The programme a year: savings, costs and the cumulative discounted net"),
     ]
 
@@ -221,10 +167,10 @@ def who_pays(f: dict[str, Any]) -> list[Block]:
             "'Cashable' is the part of the benefit that can be taken out of a budget, under each "
             "agency's cashability rule (section 8)."
         ),
-        table("who_pays", cols, rows, bold=bold),
+        table("who_pays", cols, rows, bold=bold, widths=[12, 10, 10, 10, 10, 21, 9]),
         chart("net_positions", "Each agency's net position under the chosen model (90% interval)"),
         para("The same partners under every funding model (net position, P(worse off)):"),
-        table("models", cmp_cols, cmp_rows),
+        table("models", cmp_cols, cmp_rows, widths=[8] + [13] * len(models)),
     ]
 
 
@@ -240,12 +186,18 @@ def risks(f: dict[str, Any]) -> list[Block]:
         para(
             f"The programme comes out ahead in {pct(p['p_npv_positive'])} of the simulated "
             "futures. For each partner that pays, the chance of ending up worse off under the "
-            "chosen model, and its net position in a bad year (the 5th percentile):"
+            "chosen model, and its net position in a bad case (the 5th percentile of the "
+            "simulated futures):"
         ),
         table("risks", ["Partner", "P(worse off)", "Bad case (5th percentile)"], rows),
         chart("p_worse_off", "Probability each partner ends up worse off"),
         para("Each strand on its own (its savings less its own costs):"),
-        table("strands", ["Strand", "Net present value", "90% interval", "P(ahead)"], strand_rows),
+        table(
+            "strands",
+            ["Strand", "NPV", "90% interval", "P(ahead)"],
+            strand_rows,
+            widths=[18, 10, 18, 7],
+        ),
     ]
 
 
@@ -271,7 +223,7 @@ def drivers(f: dict[str, Any]) -> list[Block]:
     ]
     cols = ["Input", "NPV at its 5th percentile", "NPV at its 95th", "Swing"]
     out += [
-        table("drivers", cols, rows),
+        table("drivers", cols, rows, widths=[26, 11, 11, 9]),
         chart("drivers", "What moves the programme's net present value (one way, 90% range)"),
     ]
     return [*out, items(d["sentences"])] if d.get("sentences") else out
@@ -345,5 +297,5 @@ def blocks(f: dict[str, Any]) -> list[Block]:
     ]
     body = [summary, decision, financial_case, who_pays, risks, drivers, evaluation, production]
     out = head + [b for part in body for b in part(f)]
-    out += [heading("Contact for further information"), para("")]
+    out += [heading("Contact for further information"), para(CONTACT)]
     return out
