@@ -8,11 +8,19 @@ where one exists (a pooled budget splits the programme's cost by the shares exac
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
+from PIL import Image
 
-from conftest import BARNET
+from conftest import BARNET, run_main
 from obcsim.accounts.years import Settings
 from obcsim.case.funded import funded
 from obcsim.case.scenario import Scenario
@@ -22,6 +30,11 @@ from obcsim.outputs import boardpack
 RUNS = 500
 POOLED = {"police": 0.4, "council": 0.4, "probation": 0.2}
 MONEY = re.compile(r"\(?£[\d,]+\)?")
+PERCENT = re.compile(r"(\d+)%")
+poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdfimages") is None,
+    reason="poppler-utils (pdftotext, pdfimages) not installed",
+)
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +99,176 @@ def test_api_is_reproducible_and_records_how(barnet: Scenario, pack: boardpack.P
     )
     assert again.figures["who_pays"] == pack.figures["who_pays"]
     assert again.figures["traceability"]["funded_case_sha256"] == t["funded_case_sha256"]
+
+
+def numbers(line: str) -> tuple[list[float], list[float]]:
+    """The money and the percentages written on a line of the report, as numbers."""
+    return [money(m) for m in MONEY.findall(line)], [float(p) / 100 for p in PERCENT.findall(line)]
+
+
+def assert_row(line: str, expected_money: list[float], expected_p: list[float]) -> None:
+    """A printed row against the figures: money to the pound, probabilities to the percent."""
+    got_money, got_p = numbers(line)
+    assert got_money == pytest.approx(expected_money, abs=0.5 + 1e-6), line
+    assert got_p == pytest.approx(expected_p, abs=0.005 + 1e-9), line
+
+
+def who_pays_expected(row: dict[str, Any]) -> tuple[list[float], list[float]]:
+    """What a row of the who-pays table must print: pays (a cost, so negative), benefit,
+    cashable, net, its interval; P(worse off)."""
+    cash = [row["cashable"]] if "cashable" in row else []
+    interval = [row["net_p05"], row["net_p95"]] if row.get("net_p05") is not None else []
+    p = [row["p_worse_off"]] if row.get("p_worse_off") is not None else []
+    return [-row["contribution"], row["benefit"], *cash, row["net"], *interval], p
+
+
+def section(text: str, start: str, end: str) -> list[str]:
+    body = text[text.index(start) : text.index(end)]
+    return body.splitlines()
+
+
+def first_line(lines: list[str], label: str) -> str:
+    return next(ln for ln in lines if ln.strip().startswith(label + " "))
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pack: boardpack.Pack, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    path = tmp_path_factory.mktemp("pack") / "pack.pdf"
+    path.write_bytes(pack.pdf())
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@poppler
+def test_pdf_prints_the_figures(pack: boardpack.Pack, pdf_text: str) -> None:
+    """Every row of the money tables, read back from the PDF's text, equals the figures."""
+    f = pack.figures
+    lines = section(pdf_text, "4. WHO PAYS", "5. RISKS")
+    for row in f["who_pays"]:
+        assert_row(first_line(lines, row["label"]), *who_pays_expected(row))
+    lines = section(pdf_text, "3. THE FINANCIAL CASE", "4. WHO PAYS")
+    p = f["programme"]
+    for a in [*f["agencies"], {**p, "agency": "programme"}]:
+        label = "Programme" if a["agency"] == "programme" else boardpack.agency_label(a["agency"])
+        want = [a["pv_benefits"], -a["pv_costs"], a["npv"], a["npv_p05"], a["npv_p95"]]
+        assert_row(first_line(lines, label), want, [a["p_npv_positive"]])
+    lines = section(pdf_text, "5. RISKS", "6. WHAT DRIVES")
+    for s in f["strands"]:
+        assert_row(first_line(lines, s["label"]), [s["mean"], s["p05"], s["p95"]], [s["p_ahead"]])
+    flat = " ".join(pdf_text.split())
+    said = re.search(r"net present value is (\S+) \(90% interval (\S+) to (\S+)\)", flat)
+    assert said is not None
+    assert [money(x.rstrip(":,")) for x in said.groups()] == pytest.approx(
+        [p["npv"], p["npv_p05"], p["npv_p95"]], abs=0.5
+    )
+    assert f"comes out ahead is {round(p['p_npv_positive'] * 100)}%" in flat
+
+
+@poppler
+def test_pdf_says_how_it_was_made(pack: boardpack.Pack, pdf_text: str) -> None:
+    t = pack.figures["traceability"]
+    flat = " ".join(pdf_text.split())
+    for text in (t["scenario"], t["scenario_sha256"], t["funded_case_sha256"], t["version"]):
+        assert text in flat
+    assert f"{t['runs']} Monte Carlo runs (fast engine), seed {t['seed']}" in flat
+    assert f"{t['runs']} runs, seed {t['seed']}" in flat  # every page's foot
+    assert flat.count(t["scenario_sha256"][:12]) >= 2
+    assert "Police 40%, Council 40%, Probation 20%" in flat
+    for heading in ("SUMMARY AND PURPOSE", "DECISION REQUESTED", "RISKS AND THEIR PROBABILITIES",
+                    "WHAT DRIVES THE ANSWER", "EVALUATION PLAN"):  # fmt: skip
+        assert heading in pdf_text
+
+
+def not_blank(png: bytes) -> None:
+    """A chart, not an empty box: many colours and real contrast."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), float)
+    assert pixels.std() > 20
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 20
+
+
+@poppler
+def test_pdf_embeds_every_chart_as_a_picture(pack: boardpack.Pack, tmp_path: Path) -> None:
+    assert set(pack.charts) == {"years", "net_positions", "p_worse_off", "drivers"}
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pack.pdf())
+    subprocess.run(["pdfimages", "-png", str(path), str(tmp_path / "img")], check=True)
+    listed = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    images = [ln.split() for ln in listed.splitlines()[2:] if ln.split()[2] == "image"]
+    assert len(images) == len(pack.charts)
+    sizes = {Image.open(io.BytesIO(png)).size for png in pack.charts.values()}
+    assert {(int(i[3]), int(i[4])) for i in images} == sizes
+    for i, row in enumerate(ln.split() for ln in listed.splitlines()[2:]):
+        if row[2] == "image":
+            not_blank((tmp_path / f"img-{i:03d}.png").read_bytes())
+
+
+def test_docx_tables_and_pictures(pack: boardpack.Pack) -> None:
+    """The Word document, opened with python-docx: its tables hold the figures; every chart
+    is a picture in it."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(pack.docx()))
+    tables = {tuple(c.text for c in t.rows[0].cells): t for t in doc.tables}
+    who = next(t for h, t in tables.items() if h[:2] == ("Agency", "Pays"))
+    printed = {r.cells[0].text: " ".join(c.text for c in r.cells[1:]) for r in who.rows[1:]}
+    for row in pack.figures["who_pays"]:
+        assert_row(" " + printed[row["label"]], *who_pays_expected(row))
+    cover = next(t for h, t in tables.items() if h == ("Setting", "Value"))
+    settings = {r.cells[0].text: r.cells[1].text for r in cover.rows[1:]}
+    assert settings["scenario SHA-256"] == pack.figures["traceability"]["scenario_sha256"]
+    assert len(doc.inline_shapes) == len(pack.charts)
+    blobs = [p.blob for p in doc.part.package.image_parts]
+    assert sorted(blobs) == sorted(pack.charts.values())
+    for blob in blobs:
+        not_blank(blob)
+
+
+def test_cli_writes_the_pack_and_prints_its_figures(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "pack.docx"
+    args = ["boardpack", str(BARNET), "--out", str(out), "--json", "--runs", "200", "--seed", "5"]
+    code, stdout, err = run_main(capsys, *args, "--strands", "njp=0.5,iom", "--years", "3")
+    assert code == 0, err
+    figures = json.loads(stdout)
+    assert figures["traceability"]["strands"] == {"njp": 0.5, "iom": 1.0}
+    assert figures["traceability"]["settings"]["years"] == 3
+    assert len(figures["years"]) == 3
+    assert out.read_bytes()[:2] == b"PK"  # a Word file is a zip
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--strands", "njp,nope"], "--strands: nope: not a costed strand"),
+        (["--strands", "njp=-1"], "--strands: njp: scale must lie in"),
+        (["--shares", "police=0.5,council=0.4"], "--shares: the pooled shares must sum to 1"),
+        (["--shares", "police=x"], "--shares: police: must be a number"),
+        (["--funding", "pooled"], "the pooled model needs finance.pooled_shares"),
+        (["--runs", "0"], "--runs"),
+    ],
+)
+def test_bad_input_is_one_line_and_no_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, extra: list[str], says: str
+) -> None:
+    out = tmp_path / "pack.pdf"
+    code, _, err = run_main(capsys, "boardpack", str(BARNET), "--out", str(out), *extra)
+    assert code == 2
+    assert says in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_target_is_refused_before_any_work(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for out, says in [("pack.txt", "use .pdf, .docx"), ("no/such/pack.pdf", "no such directory")]:
+        code, _, err = run_main(capsys, "boardpack", str(BARNET), "--out", str(tmp_path / out))
+        assert code == 2 and says in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_main(capsys, "boardpack", str(BARNET))
+    assert code == 2 and "--out" in err
+    assert list(tmp_path.iterdir()) == []
