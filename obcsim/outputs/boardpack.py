@@ -233,12 +233,13 @@ def build(
     check_run(case_scn, runs, "fast")
     expected = appraisal.expected_case(case_scn, settings)
     drawn = appraisal.draws_case(simulate(case_scn, runs, seed, "fast"), settings)
+    case_sha256 = _sha256_text(to_yaml(case_scn))
     info = cover.Run(scenario_path, runs, seed, (funding_model,), {}, _version())
     rows = cover.cover_rows(expected, info)
     funded_rows = [
         ("strands funded", strands_note(scn, strands)),
         ("pooled shares", shares_note(case_scn)),
-        ("funded case SHA-256", _sha256_text(to_yaml(case_scn))),
+        ("funded case SHA-256", case_sha256),
     ]
     rows[3:3] = funded_rows
     apr = _records(appraisal.appraisal_frame(drawn))
@@ -251,7 +252,7 @@ def build(
             "scenario": scn.name,
             "scenario_file": str(scenario_path) if scenario_path else None,
             "scenario_sha256": cover.sha256(scenario_path),
-            "funded_case_sha256": _sha256_text(to_yaml(case_scn)),
+            "funded_case_sha256": case_sha256,
             "seed": seed,
             "runs": runs,
             "engine": "fast",

@@ -133,7 +133,7 @@ CHARTS = {
 
 def spec(name: str, f: dict[str, Any]) -> dict[str, Any]:
     """The Vega-Lite spec of one chart, with the pack's font."""
-    chart = CHARTS[name](f).configure(font=FONT).configure_view(stroke=None)
+    chart = CHARTS[name](f).configure(font=FONT, background="white").configure_view(stroke=None)
     return chart.to_dict()
 
 

@@ -51,6 +51,9 @@ def _table(doc: Any, b: dict[str, Any]) -> None:
             cell.text = ""
             run = cell.paragraphs[0].add_run(str(text))
             run.bold = (r - 1) in b.get("bold", [])
+    table.autofit = False
+    for i, column in enumerate(table.columns):  # the grid LibreOffice reads, and each cell Word
+        column.width = Cm(usable * widths[i] / sum(widths))
     for r in table.rows:
         for i, cell in enumerate(r.cells):
             cell.width = Cm(usable * widths[i] / sum(widths))
@@ -68,7 +71,7 @@ def render(
 ) -> bytes:
     """The .docx file's bytes."""
     from docx import Document
-    from docx.shared import Cm, Mm, Pt
+    from docx.shared import Cm, Mm, Pt, RGBColor
 
     doc = Document()
     section = doc.sections[0]
@@ -77,6 +80,10 @@ def render(
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(10)
+    for name, size in (("Title", 20), ("Heading 1", 13), ("Heading 2", 11)):
+        style = doc.styles[name]
+        style.font.name, style.font.size = "Arial", Pt(size)
+        style.font.color.rgb = RGBColor(0x1C, 0x3D, 0x5A)
     section.footer.paragraphs[0].text = footer(figures)
     section.footer.paragraphs[0].runs[0].font.size = Pt(7.5)
     doc.core_properties.title = figures["title"]

@@ -35,6 +35,7 @@ def _who_is_exposed(f: dict[str, Any]) -> list[dict[str, Any]]:
 
 def summary(f: dict[str, Any]) -> list[Block]:
     t, p = f["traceability"], f["programme"]
+    base = f["drivers"]["gap"]["base_case"]
     years = t["settings"]["years"]
     strands = ", ".join(s["label"] for s in f["strands"])
     return [
@@ -50,9 +51,13 @@ def summary(f: dict[str, Any]) -> list[Block]:
             f"Over {years} years the programme's expected net present value is "
             f"{gbp(p['npv'])} (90% interval {span(p['npv_p05'], p['npv_p95'])}): benefits of "
             f"{gbp(p['pv_benefits'])} against costs of {gbp(p['pv_costs'])}. The chance that it "
-            f"comes out ahead is {pct(p['p_npv_positive'])}. Figures are in {f['price_year']} "
-            f"prices, from {t['runs']:,} Monte Carlo runs (seed {t['seed']}); section 8 lists "
-            "every setting that produced them."
+            f"comes out ahead is {pct(p['p_npv_positive'])}. The OBC's own point estimates "
+            f"give {gbp(base)}, {'more' if base > p['npv'] else 'less'} than the expected "
+            "value over the evidence (section 6)."
+        ),
+        para(
+            f"Figures are in {f['price_year']} prices, from {t['runs']:,} Monte Carlo runs "
+            f"(seed {t['seed']}); section 8 lists every setting that produced them."
         ),
     ]
 
@@ -167,7 +172,7 @@ def who_pays(f: dict[str, Any]) -> list[Block]:
             "'Cashable' is the part of the benefit that can be taken out of a budget, under each "
             "agency's cashability rule (section 8)."
         ),
-        table("who_pays", cols, rows, bold=bold, widths=[12, 10, 10, 10, 10, 21, 9]),
+        table("who_pays", cols, rows, bold=bold, widths=[12, 11, 11, 10, 10, 19, 9]),
         chart("net_positions", "Each agency's net position under the chosen model (90% interval)"),
         para("The same partners under every funding model (net position, P(worse off)):"),
         table("models", cmp_cols, cmp_rows, widths=[8] + [13] * len(models)),
@@ -286,8 +291,9 @@ def blocks(f: dict[str, Any]) -> list[Block]:
             "board": BOARD,
             "title": f["title"],
             "lines": [
-                ["AGENDA ITEM", ""],
-                ["REPORT OF", ""],
+                ["AGENDA ITEM", "[number]"],
+                ["REPORT OF", "[officer and role]"],
+                ["DATE", "[date of the meeting]"],
                 [
                     "SCENARIO",
                     f"{f['scenario']} (SHA-256 {f['traceability']['scenario_sha256'][:12]}...)",
