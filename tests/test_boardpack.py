@@ -8,6 +8,7 @@ where one exists (a pooled budget splits the programme's cost by the shares exac
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -22,6 +23,7 @@ from PIL import Image
 
 from conftest import BARNET, run_main
 from obcsim.accounts.years import Settings
+from obcsim.case.edit import to_yaml
 from obcsim.case.funded import funded
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
@@ -87,7 +89,7 @@ def test_pooled_shares_split_the_cost_exactly(pack: boardpack.Pack) -> None:
 def test_api_is_reproducible_and_records_how(barnet: Scenario, pack: boardpack.Pack) -> None:
     t = pack.figures["traceability"]
     assert (t["seed"], t["runs"], t["funding_model"]) == (3, RUNS, "pooled")
-    assert t["scenario_sha256"] == __import__("hashlib").sha256(BARNET.read_bytes()).hexdigest()
+    assert t["scenario_sha256"] == hashlib.sha256(BARNET.read_bytes()).hexdigest()
     again = boardpack.build(
         barnet,
         Settings.of(barnet),
@@ -99,6 +101,19 @@ def test_api_is_reproducible_and_records_how(barnet: Scenario, pack: boardpack.P
     )
     assert again.figures["who_pays"] == pack.figures["who_pays"]
     assert again.figures["traceability"]["funded_case_sha256"] == t["funded_case_sha256"]
+    # no file (an upload in the app): the scenario's own YAML is hashed
+    own = hashlib.sha256(to_yaml(barnet).encode("utf-8")).hexdigest()
+    assert again.figures["traceability"]["scenario_sha256"] == own
+    assert dict(again.figures["cover"])["scenario SHA-256"].startswith(own)
+
+
+def test_evaluation_plan_dates(pack: boardpack.Pack) -> None:
+    """The first complete outcome: go-live plus the follow-up (365 days: NJP 1 July 2013 ->
+    1 July 2014, IOM 1 March 2013 -> 1 March 2014, by hand)."""
+    e = pack.figures["evaluation"]
+    got = {s["strand"]: (s["go_live"], s["first_outcomes"]) for s in e["strands"]}
+    assert got == {"njp": ("2013-07-01", "2014-07-01"), "iom": ("2013-03-01", "2014-03-01")}
+    assert e["year_one_evaluation"] == "July to September 2014"
 
 
 def numbers(line: str) -> tuple[list[float], list[float]]:

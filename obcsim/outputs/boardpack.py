@@ -185,12 +185,16 @@ def drivers_figures(scn: Scenario, settings: Settings, top: int = 6) -> dict[str
 
 def evaluation_figures(scn: Scenario, top: list[str]) -> dict[str, Any]:
     """The evaluation plan: the OBC's own (monitoring from each go-live, the year-1 evaluation
-    and funding proposals in July to September 2014) and the data each strand needs."""
+    and funding proposals in July to September 2014), the data each strand needs, and the
+    first day any participant's follow-up (`follow_up_days`) is complete. (The hook for the
+    evidence wing's full plan: power, time to evidence, the worth of each strand's evidence.)"""
+    follow = dt.timedelta(days=scn.follow_up_days)
     strands = [
         {
             "strand": name,
             "label": strand_label(name),
             "go_live": s.go_live.isoformat() if s.go_live else None,
+            "first_outcomes": (s.go_live + follow).isoformat() if s.go_live else None,
             "groups": list(s.groups),
         }
         for name, s in scn.costed()
@@ -199,6 +203,7 @@ def evaluation_figures(scn: Scenario, top: list[str]) -> dict[str, Any]:
         "source": "OBC section 7 (initial project plan)",
         "year_one_evaluation": "July to September 2014",
         "strands": strands,
+        "follow_up_days": scn.follow_up_days,
         "priorities": top,
     }
 
@@ -242,6 +247,15 @@ def build(
         ("funded case SHA-256", case_sha256),
     ]
     rows[3:3] = funded_rows
+    scenario_sha256 = cover.sha256(scenario_path)
+    if scenario_path is None:  # an upload or an edit in the app: hash the scenario's own YAML
+        scenario_sha256 = _sha256_text(to_yaml(scn))
+        rows = [
+            (k, f"{scenario_sha256} (of the scenario as obcsim writes it)")
+            if k == "scenario SHA-256"
+            else (k, v)
+            for k, v in rows
+        ]
     apr = _records(appraisal.appraisal_frame(drawn))
     programme = next(r for r in apr if r["agency"] == "total")
     drivers = drivers_figures(case_scn, settings)
@@ -251,7 +265,7 @@ def build(
         "traceability": {
             "scenario": scn.name,
             "scenario_file": str(scenario_path) if scenario_path else None,
-            "scenario_sha256": cover.sha256(scenario_path),
+            "scenario_sha256": scenario_sha256,
             "funded_case_sha256": case_sha256,
             "seed": seed,
             "runs": runs,
