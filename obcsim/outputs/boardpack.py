@@ -31,7 +31,7 @@ from obcsim.case.limits import check_horizon, check_run
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.outputs import cover, finance
-from obcsim.outputs.boardpack_blocks import shares_note, strand_label, strands_note
+from obcsim.outputs.boardpack_blocks import MODEL_WORDS, shares_note, strand_label, strands_note
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,7 @@ def evaluation_figures(scn: Scenario, top: list[str]) -> dict[str, Any]:
             "label": strand_label(name),
             "go_live": s.go_live.isoformat() if s.go_live else None,
             "first_outcomes": (s.go_live + follow).isoformat() if s.go_live else None,
+            "people_a_year": s.cohort.expected() * s.uptake.expected() if s.cohort else None,
             "groups": list(s.groups),
         }
         for name, s in scn.costed()
@@ -256,6 +257,7 @@ def build(
             else (k, v)
             for k, v in rows
         ]
+    rows = [(k, MODEL_WORDS[funding_model] if k == "funding models" else v) for k, v in rows]
     apr = _records(appraisal.appraisal_frame(drawn))
     programme = next(r for r in apr if r["agency"] == "total")
     drivers = drivers_figures(case_scn, settings)

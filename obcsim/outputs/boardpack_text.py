@@ -235,29 +235,24 @@ def drivers(f: dict[str, Any]) -> list[Block]:
 
 def evaluation(f: dict[str, Any]) -> list[Block]:
     e = f["evaluation"]
-    needs = (
-        "people referred and starting; completions; proven reoffending within "
-        f"{e['follow_up_days']} days (intervention and comparison group); actual costs by agency"
-    )
     rows = [
-        [s["label"], s["go_live"] or "-", s["first_outcomes"] or "-", needs] for s in e["strands"]
+        [s["label"], s["go_live"] or "-", f"{s['people_a_year']:,.0f}", s["first_outcomes"] or "-"]
+        for s in e["strands"]
     ]
     lines = [
         f"Monitoring from each strand's go-live; the year-1 evaluation and future funding "
         f"proposals in {e['year_one_evaluation']} ({e['source']}).",
-        "No participant's reoffending outcome is complete before the first outcomes date "
-        "below: outcomes in the year-1 window come from the earliest referrals only.",
+        "Data each strand needs: people referred and starting, completions, proven reoffending "
+        f"within {e['follow_up_days']} days for them and for a comparison group, and the actual "
+        "costs by agency. No outcome is complete before the date below: the year-1 window sees "
+        "only the earliest referrals.",
         "The evaluation re-runs this case on the observed outcomes (obcsim calibrate) and "
         "re-allocates the costs in proportion to the benefits observed (the OBC's Figure 3).",
     ]
     if e["priorities"]:
         lines.append("Measure first: " + "; ".join(e["priorities"]) + ".")
-    cols = ["Strand", "Go-live", "First outcomes", "Data the evaluation needs"]
-    return [
-        heading("7. Evaluation plan"),
-        items(lines),
-        table("evaluation", cols, rows, align=["left"] * 4, widths=[9, 5, 6, 22]),
-    ]
+    cols = ["Strand", "Go-live", "People a year (expected)", "First complete outcomes"]
+    return [heading("7. Evaluation plan"), items(lines), table("evaluation", cols, rows)]
 
 
 def production(f: dict[str, Any]) -> list[Block]:
