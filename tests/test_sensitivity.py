@@ -149,18 +149,6 @@ def test_evppi_of_an_irrelevant_input_is_about_zero_and_never_exceeds_evpi():
     assert t.loc["g3", "evppi"] > t.loc["g2", "evppi"]
 
 
-def test_board_sentences_name_the_group_the_money_and_the_owner():
-    table = voi.evppi(
-        LINEAR[:1], *sweep.draw(LINEAR[:1], lambda X: {"programme": X[:, 0] - 10.2}, 20_000, 1)
-    )
-    (line,) = voi.sentences(table, top=1)
-    assert line.startswith("Resolving the g0 is worth up to £")
-    assert "to the partnership" in line
-    flat = voi.evppi(LINEAR[:1], np.ones((10, 1)), {"police": np.full(10, 2.0)})
-    assert voi.sentences(flat) == ["No further evidence would change the decision for the police."]
-    assert voi.money(-1234.4) == "(£1,234)" and voi.money(99.5) == "£100"
-
-
 def test_decisions_report_the_chance_of_coming_out_ahead():
     d = voi.decisions({"a": np.array([-1.0, 1.0, 2.0, 3.0])}).iloc[0]
     assert (d["expected"], d["p_ahead"], d["decision"]) == (1.25, 0.75, "fund")

@@ -1,6 +1,6 @@
 """Value of information for two-option decisions ("fund it or not": net benefit NB against 0):
 EVPI from Monte Carlo samples, EVPPI per input group by regression (Strong, Oakley & Brennan
-2014, Med Decis Making 34:311), and sentences a board can read.
+2014, Med Decis Making 34:311). `accounts.drivers` turns them into sentences a board can read.
 
 EVPI = E[max(NB, 0)] - max(E[NB], 0). EVPPI of a group = E[max(g, 0)] - max(E[NB], 0), where
 g = E[NB | group] is estimated by least squares of NB on a flexible basis of the group's inputs:
@@ -14,8 +14,7 @@ the delta method (the paper draws beta; the first-order answer costs one product
 from __future__ import annotations
 
 import itertools
-import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -159,49 +158,3 @@ def evppi(
     table["_o"] = table["outcome"].map(order)
     table = table.sort_values(["_o", "evppi"], ascending=[True, False], kind="stable")
     return table.drop(columns="_o").reset_index(drop=True)
-
-
-def money(x: float) -> str:
-    """£1,234 / (£1,234) in whole pounds, as `accounts.money.gbp` writes it (model/ may not
-    import accounts/)."""
-    if math.isnan(x):
-        return "-"
-    pounds = round(x)
-    return f"(£{-pounds:,})" if pounds < 0 else f"£{pounds:,}"
-
-
-def whom(outcome: str) -> str:
-    """Who an outcome's decision belongs to, in plain words (the lead may pass better ones)."""
-    if outcome == "programme":
-        return "the partnership"
-    if outcome.startswith("strand:"):
-        return f"the decision on {outcome.removeprefix('strand:').replace('_', ' ')}"
-    return outcome if outcome.isupper() else f"the {outcome.replace('_', ' ')}"
-
-
-def sentences(
-    table: pd.DataFrame,
-    *,
-    top: int = 3,
-    owners: Mapping[str, str] | None = None,
-    fmt: Callable[[float], str] = money,
-) -> list[str]:
-    """Board sentences from an `evppi` table, the `top` groups per outcome: "Resolving the
-    conditional cautions: volume is worth up to £X to the partnership." Outcomes where no
-    information is worth anything say so once."""
-    owners = owners or {}
-    out = []
-    for outcome, rows in table.groupby("outcome", sort=False):
-        to = owners.get(str(outcome), whom(str(outcome)))
-        rows = rows.sort_values("evppi", ascending=False)
-        if rows["evpi"].iloc[0] <= 0 or rows["evppi"].iloc[0] <= 0:
-            out.append(f"No further evidence would change the decision for {to}.")
-            continue
-        for _, r in rows.head(top).iterrows():
-            if r["evppi"] <= 0:
-                break
-            out.append(
-                f"Resolving the {r['group']} is worth up to {fmt(r['evppi'])} to {to} "
-                f"(perfect information on everything: {fmt(r['evpi'])})."
-            )
-    return out

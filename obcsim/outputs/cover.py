@@ -172,7 +172,7 @@ def cell_format(sheet: str, column: str, row: Mapping[str, Any], names: Mapping[
     if col.startswith("p_") or col in ("share",):
         return PERCENT
     if sheet == names["assumptions"]:
-        return _assumption_format(str(row.get("field", "")), row.get("mean"))
+        return assumption_format(str(row.get("field", "")), row.get("mean"))
     if sheet == names["switching_values"] and col in ("current", "switching_value", "change"):
         what = str(row.get("assumption", ""))
         if what.endswith("amount"):
@@ -187,7 +187,7 @@ PROBABILITIES |= {"reoffend_with", "arrest", "community_order", "custody", "atta
 PROBABILITIES |= {"discount_rate", "optimism_bias", "benefit_persistence"}
 
 
-def _assumption_format(field: str, mean: Any) -> str:
+def assumption_format(field: str, mean: Any) -> str:
     """An input's format: money in GBP, probabilities and rates as percentages, else a number."""
     if any(k in field for k in MONEY_FIELDS):
         return GBP

@@ -67,27 +67,6 @@ RUNS = whole(1, MAX_RUNS, "the limit on runs")
 SEED = whole(0, 2**63 - 1)
 
 
-def _settings(g: argparse._ArgumentGroup) -> None:
-    """The finance settings' options (each overrides the scenario's `finance:` value)."""
-    g.add_argument(
-        "--years",
-        type=whole(1, MAX_YEARS, "the limit on years"),
-        help=f"horizon in years, at most {MAX_YEARS} (scenario default: 5)",
-    )
-    g.add_argument(
-        "--discount-rate",
-        type=fraction(),
-        help="a year, e.g. 0.035 (Green Book; lower beyond year 30)",
-    )
-    g.add_argument(
-        "--optimism-bias",
-        type=fraction(10.0),
-        help="uplift on costs, e.g. 0.2 for 20%% (default 0)",
-    )
-    g.add_argument("--first-year", choices=("undiscounted", "discounted"), help="t=0 or t=1")
-    g.add_argument("--green-book", choices=("2022", "2026"), help="edition (default 2022)")
-
-
 def _tables(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--json", action="store_true", help="print JSON rows instead of tables")
@@ -167,6 +146,58 @@ def _calibrate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=SEED, default=1, help="random seed (default 1)")
 
 
+DRAWS_MAX = 2_000_000  # closed-form parameter sets held at once: about 0.5 GB for Barnet
+
+
+def _settings(g: argparse._ArgumentGroup) -> None:
+    g.add_argument(
+        "--years",
+        type=whole(1, MAX_YEARS, "the limit on years"),
+        help=f"horizon in years, at most {MAX_YEARS} (scenario default: 5)",
+    )
+    g.add_argument(
+        "--discount-rate",
+        type=fraction(),
+        help="a year, e.g. 0.035 (Green Book; lower beyond year 30)",
+    )
+    g.add_argument(
+        "--optimism-bias",
+        type=fraction(10.0),
+        help="uplift on costs, e.g. 0.2 for 20%% (default 0)",
+    )
+    g.add_argument("--first-year", choices=("undiscounted", "discounted"), help="t=0 or t=1")
+    g.add_argument("--green-book", choices=("2022", "2026"), help="edition (default 2022)")
+
+
+def _sensitivity(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--json", action="store_true", help="print every figure as JSON")
+    p.add_argument("--out", help="write the report to this file (.xlsx workbook or .json)")
+    p.add_argument(
+        "--runs",
+        type=whole(1000, DRAWS_MAX, "the limit on closed-form draws"),
+        default=20_000,
+        help="draws of the inputs for P(ahead) and EVPPI (default 20,000)",
+    )
+    p.add_argument("--seed", type=SEED, default=1, help="random seed (default 1)")
+    p.add_argument(
+        "--no-sobol", action="store_true", help="skip the variance-based indices (the slow part)"
+    )
+    g = p.add_argument_group("where the sweeps run (the figures do not depend on it)")
+    g.add_argument(
+        "--workers",
+        type=whole(1, max_workers(), "twice this machine's cores"),
+        default=None,
+        help="processes on this machine (default 1)",
+    )
+    w = g.add_mutually_exclusive_group()
+    w.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    w.add_argument(
+        "--local-cluster", action="store_true", help="start a Dask LocalCluster on this machine"
+    )
+    _settings(p.add_argument_group("finance settings (default: the scenario's)"))
+
+
 def build_parser(commands: dict[str, Callable[[argparse.Namespace], int]], doc: str) -> Parser:
     """The parser; `commands` maps each subcommand to the function that carries it out."""
     parser = Parser(prog="obcsim", description=doc)
@@ -179,6 +210,7 @@ def build_parser(commands: dict[str, Callable[[argparse.Namespace], int]], doc: 
         "calibrate": ("update a scenario with observed outcomes (Bayesian)", _calibrate),
         "app": ("the project board's app in your browser (Streamlit)", None),
         "backsolve": ("derive the OBC's hidden unit costs from its tables", None),
+        "sensitivity": ("how sure the case is, and which assumptions drive it", _sensitivity),
         "boardpack": ("the board's committee report: who pays, how sure (PDF or Word)", _boardpack),
     }
     for name, (text, add) in helps.items():

@@ -25,6 +25,7 @@ from obcsim.outputs.files import Outputs
 from obcsim.ui.args import FINANCE_OPTIONS, FORMATS, SETTINGS
 from obcsim.ui.args import build_parser as args_parser
 from obcsim.ui.cmd_boardpack import cmd_boardpack
+from obcsim.ui.cmd_sensitivity import cmd_sensitivity
 
 
 def _out_path(args: argparse.Namespace) -> tuple[str | None, Path | None]:
@@ -226,6 +227,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "calibrate": cmd_calibrate,
     "app": cmd_app,
     "backsolve": cmd_backsolve,
+    "sensitivity": cmd_sensitivity,
     "boardpack": cmd_boardpack,
 }
 
