@@ -22,6 +22,7 @@ import pytest
 from PIL import Image
 
 from conftest import BARNET, run_main
+from obcsim.accounts.money import gbp
 from obcsim.accounts.years import Settings
 from obcsim.case.edit import to_yaml
 from obcsim.case.funded import funded
@@ -30,6 +31,7 @@ from obcsim.errors import InputError
 from obcsim.outputs import boardpack
 
 RUNS = 500
+DRIVERS_RUNS = 2000
 POOLED = {"police": 0.4, "council": 0.4, "probation": 0.2}
 MONEY = re.compile(r"\(?£[\d,]+\)?")
 PERCENT = re.compile(r"(\d+)%")
@@ -50,6 +52,7 @@ def pack(barnet: Scenario) -> boardpack.Pack:
         strands={"njp": 1.0, "iom": 1.0},
         shares=POOLED,
         scenario_path=BARNET,
+        drivers_runs=DRIVERS_RUNS,
     )
 
 
@@ -98,6 +101,7 @@ def test_api_is_reproducible_and_records_how(barnet: Scenario, pack: boardpack.P
         seed=3,
         strands={"njp": 1.0, "iom": 1.0},
         shares=POOLED,
+        drivers_runs=DRIVERS_RUNS,
     )
     assert again.figures["who_pays"] == pack.figures["who_pays"]
     assert again.figures["traceability"]["funded_case_sha256"] == t["funded_case_sha256"]
@@ -105,6 +109,17 @@ def test_api_is_reproducible_and_records_how(barnet: Scenario, pack: boardpack.P
     own = hashlib.sha256(to_yaml(barnet).encode("utf-8")).hexdigest()
     assert again.figures["traceability"]["scenario_sha256"] == own
     assert dict(again.figures["cover"])["scenario SHA-256"].startswith(own)
+
+
+def test_evidence_worth_having_agrees_with_the_drivers_sentences(pack: boardpack.Pack) -> None:
+    """The pack's own filter on the programme's EVPPI (>= 1% of the EVPI, > 2 standard errors)
+    picks the groups the drivers' board sentences name for the partnership, in order."""
+    d = pack.figures["drivers"]
+    said = [s for s in d["sentences"] if "to the partnership (" in s]
+    assert said and len(said) == len(d["evidence"])
+    for e, sentence in zip(d["evidence"], said, strict=True):
+        assert sentence.startswith(f"Resolving {e['phrase']} is worth up to {gbp(e['evppi'])}")
+        assert 0 < e["evppi"] <= e["evpi"]
 
 
 def test_evaluation_plan_dates(pack: boardpack.Pack) -> None:
@@ -142,6 +157,11 @@ def section(text: str, start: str, end: str) -> list[str]:
     return body.splitlines()
 
 
+def text_part(line: str) -> str:
+    """A table line's first cell: the text before the first wide gap."""
+    return re.split(r"\s{2,}", line.strip())[0]
+
+
 def first_line(lines: list[str], label: str) -> str:
     return next(ln for ln in lines if ln.strip().startswith(label + " "))
 
@@ -173,7 +193,13 @@ def test_pdf_prints_the_figures(pack: boardpack.Pack, pdf_text: str) -> None:
     lines = section(pdf_text, "5. RISKS", "6. WHAT DRIVES")
     for s in f["strands"]:
         assert_row(first_line(lines, s["label"]), [s["mean"], s["p05"], s["p95"]], [s["p_ahead"]])
+    lines = iter(section(pdf_text, "6. WHAT DRIVES", "7. EVALUATION"))
+    for r in f["drivers"]["tornado"]:  # in order; a long label wraps, its figures on line one
+        line = next(ln for ln in lines if MONEY.search(ln) and r["label"].startswith(text_part(ln)))
+        assert_row(line, [r["at_low"], r["at_high"], r["swing"]], [])
     flat = " ".join(pdf_text.split())
+    for sentence in f["drivers"]["sentences"]:
+        assert sentence in flat
     said = re.search(r"net present value is (\S+) \(90% interval (\S+) to (\S+)\)", flat)
     assert said is not None
     assert [money(x.rstrip(":,")) for x in said.groups()] == pytest.approx(

@@ -33,6 +33,17 @@ from obcsim.errors import InputError
 from obcsim.outputs import cover, finance
 from obcsim.outputs.boardpack_blocks import MODEL_WORDS, shares_note, strand_label, strands_note
 
+DRIVERS_RUNS = 5_000  # closed-form draws for the value of information (obcsim sensitivity: 20,000)
+MIN_DRIVERS_RUNS, MAX_DRIVERS_RUNS = 1_000, 2_000_000
+TORNADO_ROWS = 6
+
+
+def drivers_note(runs: int, seed: int) -> str:
+    return (
+        f"{runs:,} draws of the uncertain inputs through the closed form (seed {seed}): one-way "
+        "swings and the expected value of partial perfect information (obcsim sensitivity)"
+    )
+
 
 @dataclass(frozen=True)
 class Pack:
@@ -158,28 +169,42 @@ def model_comparison(drawn: appraisal.Case, expected: appraisal.Case) -> list[di
     return rows
 
 
-def drivers_figures(scn: Scenario, settings: Settings, top: int = 6) -> dict[str, Any]:
-    """What drives the programme's NPV: one-way swings of each uncertain input across its 90%
-    range (the others at their means), the largest first; and how far the base case sits from
-    the expected value (the point estimates' optimism)."""
-    from obcsim.accounts.uncertainty import Evaluator, base_and_expected
-    from obcsim.model.sensitivity import tornado
+def drivers_figures(scn: Scenario, settings: Settings, runs: int, seed: int) -> dict[str, Any]:
+    """What drives the answer (`accounts.drivers`, without the Sobol indices): the base case
+    against the expected value, the programme's one-way swings (largest first), the evidence
+    worth having for the programme's decision (EVPPI at least 1% of the EVPI and twice its
+    standard error, as the drivers' sentences count it), the top inputs and the sentences."""
+    from obcsim.accounts.drivers import drivers, evidence_phrase
+    from obcsim.accounts.uncertainty import Evaluator, base_and_expected, inputs
 
-    ev = Evaluator(scn, settings)
-    gaps = _records(base_and_expected(ev))
-    gap = next(
-        {k: v for k, v in g.items() if k != "outcome"} for g in gaps if g["outcome"] == "programme"
-    )
-    if not ev.inputs:
-        return {"tornado": [], "gap": gap, "top": []}
-    frame = tornado(ev.inputs, ev.evaluate)
-    frame = frame[frame.outcome == "programme"].head(top)
+    items = inputs(scn)
+    if not items:  # nothing uncertain: the gap only
+        gap = _records(base_and_expected(Evaluator(scn, settings)))[0]
+        return {"gap": gap, "tornado": [], "evidence": [], "top": [], "sentences": [], "runs": 0}
+    d = drivers(scn, settings, runs=runs, seed=seed, sobol=False, n_jobs=1)
+    gap = next(g for g in _records(d.gap) if g["outcome"] == "programme")
+    swings = d.tornado[d.tornado.outcome == "programme"].head(TORNADO_ROWS)
     keep = ["label", "input_low", "input_high", "base", "at_low", "at_high", "swing"]
-    rows = _records(frame[keep])
+    values = d.evppi[d.evppi.outcome == "programme"]
+    real = values[(values.evppi >= 0.01 * values.evpi) & (values.evppi > 2 * values.se)]
+    key = {i.group: i.key for i in items}
+    evidence = [
+        {
+            "group": r["group"],
+            "phrase": evidence_phrase(key.get(r["group"], ""), r["group"]),
+            "evppi": r["evppi"],
+            "evpi": r["evpi"],
+        }
+        for r in _records(real)
+    ]
     return {
-        "tornado": rows,
         "gap": gap,
-        "top": [r["label"] for r in rows[:3]],
+        "finding": d.finding(),
+        "tornado": _records(swings[keep]),
+        "evidence": evidence,
+        "top": list(d.top),
+        "sentences": list(d.sentences),
+        "runs": runs,
     }
 
 
@@ -201,7 +226,7 @@ def evaluation_figures(scn: Scenario, top: list[str]) -> dict[str, Any]:
         for name, s in scn.costed()
     ]
     return {
-        "source": "OBC section 7 (initial project plan)",
+        "source": "the OBC's initial project plan, section 7",
         "year_one_evaluation": "July to September 2014",
         "strands": strands,
         "follow_up_days": scn.follow_up_days,
@@ -223,10 +248,12 @@ def build(
     strands: Mapping[str, float] | None = None,
     shares: Mapping[str, float] | None = None,
     scenario_path: Path | None = None,
+    drivers_runs: int = DRIVERS_RUNS,
 ) -> Pack:
     """The board pack for `scn` with only `strands` funded (name -> cohort scale; None: all),
     pooled `shares` (None: the scenario's), under `funding_model`, from `runs` Monte Carlo
-    draws (fast engine) with `seed`. Bad input raises `InputError` before any work."""
+    draws (fast engine) with `seed`; what drives the answer from `drivers_runs` draws of the
+    inputs through the closed form. Bad input raises `InputError` before any work."""
     from obcsim.model.montecarlo import run as simulate
     from obcsim.outputs import boardpack_text
 
@@ -237,6 +264,12 @@ def build(
     finance.check_model(case_scn, funding_model)
     check_horizon(case_scn, settings.years, runs)
     check_run(case_scn, runs, "fast")
+    if not MIN_DRIVERS_RUNS <= drivers_runs <= MAX_DRIVERS_RUNS:
+        raise InputError(
+            "--drivers-runs",
+            "",
+            f"must lie in [{MIN_DRIVERS_RUNS:,}, {MAX_DRIVERS_RUNS:,}]; got {drivers_runs:,}",
+        )
     expected = appraisal.expected_case(case_scn, settings)
     drawn = appraisal.draws_case(simulate(case_scn, runs, seed, "fast"), settings)
     case_sha256 = _sha256_text(to_yaml(case_scn))
@@ -260,7 +293,9 @@ def build(
     rows = [(k, MODEL_WORDS[funding_model] if k == "funding models" else v) for k, v in rows]
     apr = _records(appraisal.appraisal_frame(drawn))
     programme = next(r for r in apr if r["agency"] == "total")
-    drivers = drivers_figures(case_scn, settings)
+    drivers = drivers_figures(case_scn, settings, drivers_runs, seed)
+    at = next(i for i, (k, _) in enumerate(rows) if k == "Monte Carlo") + 1
+    rows.insert(at, ("what drives the answer", drivers_note(drivers_runs, seed)))
     figures: dict[str, Any] = {
         "title": f"{scn.name}: who pays, and how sure we are",
         "scenario": scn.name,
@@ -272,6 +307,7 @@ def build(
             "seed": seed,
             "runs": runs,
             "engine": "fast",
+            "drivers_runs": drivers["runs"],
             "funding_model": funding_model,
             "strands": dict(strands) if strands is not None else None,
             "pooled_shares": dict(case_scn.finance.pooled_shares) or None,
@@ -289,6 +325,6 @@ def build(
         "strands": strand_figures(drawn),
         "years": years_figures(drawn),
         "drivers": drivers,
-        "evaluation": evaluation_figures(case_scn, drivers["top"]),
+        "evaluation": evaluation_figures(case_scn, [e["phrase"] for e in drivers["evidence"]]),
     }
     return Pack(figures, boardpack_text.blocks(figures))

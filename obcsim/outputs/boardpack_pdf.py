@@ -57,7 +57,7 @@ TEMPLATE = r"""
     block(breakable: true, above: 0.6em, below: 1em, table(
       columns: widths, stroke: none, inset: (x: 4pt, y: 3.5pt),
       fill: (_, y) => if y == 0 { rgb("#dde4ee") } else if calc.even(y) { luma(246) },
-      align: (x, y) => cellalign(b.align.at(x)) + horizon,
+      align: (x, y) => cellalign(b.align.at(x)) + if y == 0 { bottom } else { top },
       table.header(..b.columns.enumerate().map(((i, c)) =>
         text(8.5pt, weight: "bold", c))),
       table.hline(stroke: 0.6pt),

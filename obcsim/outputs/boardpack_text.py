@@ -85,11 +85,13 @@ def decision(f: dict[str, Any]) -> list[Block]:
             "That the Board note that under this model no paying partner is more likely than "
             "not to end up worse off (section 5)."
         )
-    if f["drivers"]["top"]:
+    evidence = f["drivers"]["evidence"]
+    if evidence:
+        worth = "; ".join(f"{e['phrase']} (worth up to {gbp(e['evppi'])})" for e in evidence[:3])
         recs.append(
-            "That the Board ask the evaluation to measure first what moves the answer most: "
-            + "; ".join(f["drivers"]["top"])
-            + " (section 6)."
+            "That the Board ask the evaluation to resolve first the evidence worth most to its "
+            f"decision: {worth}; perfect information on everything would be worth "
+            f"{gbp(evidence[0]['evpi'])} (section 6)."
         )
     return [heading("2. Decision requested"), para("The Board is asked:"), items(recs, True)]
 
@@ -212,14 +214,13 @@ def drivers(f: dict[str, Any]) -> list[Block]:
     if not d["tornado"]:
         return [*out, para("No input of this case is uncertain: nothing moves the answer.")]
     first = d["tornado"][0]
+    lo, hi = sorted((first["at_low"], first["at_high"]))
     out.append(
         para(
-            f"Moving one uncertain input across its 90% range while the others stay at their "
-            f"means: {first['label']} moves the programme's net present value the most, from "
-            f"{gbp(min(first['at_low'], first['at_high']))} to "
-            f"{gbp(max(first['at_low'], first['at_high']))}. The OBC's point estimates give "
-            f"{gbp(gap['base_case'])}; the expected value over the evidence is "
-            f"{gbp(gap['expected_value'])} (a gap of {gbp(gap['optimism'])})."
+            f"{d['finding']} Moving one uncertain input at a time across its 90% range, the "
+            f"others at their means (expected value {gbp(gap['expected_value'])}), the one that "
+            f"moves the programme's net present value most is {first['label']}: from {gbp(lo)} "
+            f"to {gbp(hi)}."
         )
     )
     rows = [
@@ -230,7 +231,15 @@ def drivers(f: dict[str, Any]) -> list[Block]:
         table("drivers", cols, rows, widths=[26, 11, 11, 9]),
         chart("drivers", "What moves the programme's net present value (one way, 90% range)"),
     ]
-    return [*out, items(d["sentences"])] if d.get("sentences") else out
+    if d["sentences"]:
+        out += [
+            para(
+                "What evidence is worth before the decisions are made (the expected value of "
+                "partial perfect information, for the programme and for each strand):"
+            ),
+            items(d["sentences"]),
+        ]
+    return out
 
 
 def evaluation(f: dict[str, Any]) -> list[Block]:
