@@ -313,3 +313,21 @@ def test_bad_target_is_refused_before_any_work(
     code, _, err = run_main(capsys, "boardpack", str(BARNET))
     assert code == 2 and "--out" in err
     assert list(tmp_path.iterdir()) == []
+
+
+@poppler
+def test_a_case_with_nothing_uncertain(tmp_path: Path) -> None:
+    """Every value fixed: nothing drives the answer (only chance: which person reoffends), and
+    the pack still renders, without the drivers chart."""
+    from conftest import one_strand
+    from obcsim.case.load import scenario_from_data
+
+    scn = scenario_from_data(one_strand(), "fixed")
+    pack = boardpack.build(scn, Settings.of(scn), funding_model="as_published", runs=50, seed=1)
+    d = pack.figures["drivers"]
+    assert d["tornado"] == [] and d["evidence"] == [] and d["sentences"] == []
+    assert set(pack.charts) == {"years", "net_positions", "p_worse_off"}
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pack.pdf())
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "No input of this case is uncertain" in " ".join(text.split())
