@@ -28,6 +28,33 @@ def _shade(cell: Any, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
+def _field(paragraph: Any, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) at the end of `paragraph`, updated when Word lays out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), code)
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _footer(section: Any, text: str) -> None:
+    """The traceability line and page x of y."""
+    from docx.shared import Pt
+
+    p = section.footer.paragraphs[0]
+    p.text = f"{text} · page "
+    _field(p, "PAGE")
+    p.add_run(" of ")
+    _field(p, "NUMPAGES")
+    for run in p.runs:
+        run.font.size = Pt(7.5)
+
+
 def _table(doc: Any, b: dict[str, Any]) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -71,6 +98,7 @@ def render(
 ) -> bytes:
     """The .docx file's bytes."""
     from docx import Document
+    from docx.oxml.ns import qn
     from docx.shared import Cm, Mm, Pt, RGBColor
 
     doc = Document()
@@ -84,8 +112,10 @@ def render(
         style = doc.styles[name]
         style.font.name, style.font.size = "Arial", Pt(size)
         style.font.color.rgb = RGBColor(0x1C, 0x3D, 0x5A)
-    section.footer.paragraphs[0].text = footer(figures)
-    section.footer.paragraphs[0].runs[0].font.size = Pt(7.5)
+        fonts = style.element.rPr.rFonts  # the theme's heading font would win over Arial
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+    _footer(section, footer(figures))
     doc.core_properties.title = figures["title"]
     doc.core_properties.author = f"obcsim {figures['traceability']['version']}"
     for b in blocks:

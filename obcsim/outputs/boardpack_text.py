@@ -128,7 +128,7 @@ def financial_case(f: dict[str, Any]) -> list[Block]:
             "puts on it. Benefits are the avoided costs of reoffending that fall to each agency; "
             "not all of them can be taken as cash (section 4)."
         ),
-        table("financial_case", cols, rows, bold=[len(rows) - 1], widths=[12, 10, 10, 11, 21, 7]),
+        table("financial_case", cols, rows, bold=[len(rows) - 1], widths=[12, 10, 10, 11, 20, 8]),
         chart("years", "The programme a year: savings, costs and the cumulative discounted net"),
     ]
 
