@@ -70,6 +70,9 @@ def test_funded_drops_and_scales_strands(barnet: Scenario) -> None:
     assert after.expected() == pytest.approx(before.expected() / 2)
     assert after.point() == pytest.approx(before.point() / 2)
     assert half.strand("njp").cohort == barnet.strand("njp").cohort
+    for was, now in zip(barnet.strand("iom").costs, half.strand("iom").costs, strict=True):
+        k = 0.5 if was.kind == "operating" else 1.0  # running costs scale, set-up does not
+        assert now.amount.expected() == pytest.approx(k * was.amount.expected())
     with pytest.raises(InputError, match="sum to 1"):
         funded(barnet, shares={"police": 0.5, "council": 0.4})
     with pytest.raises(InputError, match="not a costed strand"):

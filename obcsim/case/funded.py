@@ -1,11 +1,11 @@
 """The case a board chooses to fund: which strands, at what scale, and the pooled shares.
 
 `funded(scn, strands, shares)` returns a new validated scenario: strands left out (or at scale
-0) are dropped; a strand's scale multiplies its cohort (the whole distribution: a PERT's
-min, mode and max, a lognormal's mean and sd, the base), so its savings and per-person
-activity scale while its fixed budget lines stay as the scenario states them; `shares`
-replaces `finance.pooled_shares` (agency -> share, summing to 1). Bad input is one
-`InputError` naming the strand, agency or rule.
+0) are dropped; a strand's scale multiplies its cohort and its operating costs (the whole
+distribution: a PERT's min, mode and max, a lognormal's mean and sd, the base), so its savings
+and running costs scale while its one-off set-up costs stay as the scenario states them (as
+the app's funding page scales a strand); `shares` replaces `finance.pooled_shares` (agency ->
+share, summing to 1). Bad input is one `InputError` naming the strand, agency or rule.
 """
 
 from __future__ import annotations
@@ -81,7 +81,11 @@ def funded(
             if k == 0:
                 data["strands"][name] = None
             elif k != 1:
-                data["strands"][name]["cohort"] = _scaled(data["strands"][name]["cohort"], k)
+                strand = data["strands"][name]
+                strand["cohort"] = _scaled(strand["cohort"], k)
+                for item in strand.get("costs", []):
+                    if item.get("kind") == "operating":
+                        item["amount"] = _scaled(item["amount"], k)
     if shares is not None:
         check_shares(scn, shares)
         total = sum(shares.values())

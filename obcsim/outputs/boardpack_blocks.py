@@ -40,13 +40,13 @@ def strand_label(name: str) -> str:
 
 
 def strands_note(scn: Scenario, strands: Mapping[str, float] | None) -> str:
-    """Which strands the case funds, and at what scale of their cohort."""
+    """Which strands the case funds, and at what scale (of cohort and running costs)."""
     if strands is None:
         return "all costed strands, as the scenario states them"
     parts = []
     for name, _ in scn.costed():
         k = strands.get(name, 0.0)
-        what = "not funded" if k == 0 else "as stated" if k == 1 else f"{k:.0%} of the cohort"
+        what = "not funded" if k == 0 else "as stated" if k == 1 else f"at {k:.0%} scale"
         parts.append(f"{strand_label(name)}: {what}")
     return "; ".join(parts)
 

@@ -89,8 +89,8 @@ def _boardpack(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("the case and its finance")
     g.add_argument(
         "--strands",
-        help="strands to fund, each at a scale of its cohort, e.g. njp,iom or njp=1,iom=0.5 "
-        "(default: all as the scenario states them)",
+        help="strands to fund, each at a scale (cohort and running costs), e.g. njp,iom or "
+        "njp=1,iom=0.5 (default: all as the scenario states them)",
     )
     g.add_argument(
         "--funding",
