@@ -295,6 +295,7 @@ def test_cli_writes_the_pack_and_prints_its_figures(
         (["--shares", "police=x"], "--shares: police: must be a number"),
         (["--funding", "pooled"], "the pooled model needs finance.pooled_shares"),
         (["--runs", "0"], "--runs"),
+        (["--funding", "pbr", "--commissioner", "nobody"], "--commissioner: nobody: not an agency"),
     ],
 )
 def test_bad_input_is_one_line_and_no_file(
@@ -334,3 +335,22 @@ def test_a_case_with_nothing_uncertain(tmp_path: Path) -> None:
     path.write_bytes(pack.pdf())
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert "No input of this case is uncertain" in " ".join(text.split())
+
+
+def test_payment_by_results_all_up_front_is_as_published(barnet: Scenario) -> None:
+    """An attachment share of 100% leaves no tariff: everyone pays what the OBC puts on them."""
+    pbr = boardpack.build(
+        barnet,
+        Settings.of(barnet),
+        funding_model="pbr",
+        runs=100,
+        seed=2,
+        pbr={"attachment_share": 1.0, "commissioner": "police"},
+        drivers_runs=1000,
+    )
+    rows = {r["agency"]: r["contribution"] for r in pbr.figures["who_pays"]}
+    own = {r["agency"]: r["pv_costs"] for r in pbr.figures["agencies"]}
+    for agency, cost in own.items():
+        assert rows[agency] == pytest.approx(cost, rel=1e-9, abs=1e-6)
+    assert pbr.figures["traceability"]["pbr"] == {"attachment_share": 1.0, "commissioner": "police"}
+    assert "Police commissions" in dict(pbr.figures["cover"])["payment by results"]

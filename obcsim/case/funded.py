@@ -62,14 +62,31 @@ def check_shares(scn: Scenario, shares: Mapping[str, float]) -> None:
         raise InputError("--shares", "", f"the pooled shares must sum to 1 (100%); got {total:g}")
 
 
+def check_pbr(scn: Scenario, pbr: Mapping[str, Any]) -> None:
+    """Refuse payment-by-results terms other than a share in [0, 1] and a known agency."""
+    for key, value in pbr.items():
+        if key == "attachment_share":
+            if not (isinstance(value, int | float) and 0 <= value <= 1):
+                raise InputError("--attachment-share", "", f"must lie in [0, 1]; got {value}")
+        elif key == "commissioner":
+            if value not in scn.agencies:
+                known = ", ".join(scn.agencies)
+                raise InputError("--commissioner", str(value), f"not an agency ({known})")
+        else:
+            raise InputError("--pbr", key, "payment by results takes attachment_share and "
+                             "commissioner")  # fmt: skip
+
+
 def funded(
     scn: Scenario,
     strands: Mapping[str, float] | None = None,
     shares: Mapping[str, float] | None = None,
+    pbr: Mapping[str, Any] | None = None,
 ) -> Scenario:
-    """`scn` with only `strands` funded (name -> scale of its cohort; None: all as they are)
-    and the pooled budget split by `shares` (None: the scenario's own)."""
-    if strands is None and shares is None:
+    """`scn` with only `strands` funded (name -> scale; None: all as they are), the pooled
+    budget split by `shares` and payment by results on the terms in `pbr` (`attachment_share`,
+    `commissioner`); None: the scenario's own."""
+    if strands is None and shares is None and not pbr:
         return scn
     data = scenario_data(scn)
     if strands is not None:
@@ -90,4 +107,7 @@ def funded(
         check_shares(scn, shares)
         total = sum(shares.values())
         data["finance"]["pooled_shares"] = {a: float(v) / total for a, v in shares.items() if v}
+    if pbr:
+        check_pbr(scn, pbr)
+        data["finance"].setdefault("pbr", {}).update(pbr)
     return scenario_from_data(data, "funded case")

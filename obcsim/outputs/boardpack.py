@@ -31,7 +31,13 @@ from obcsim.case.limits import check_horizon, check_run
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.outputs import cover, finance
-from obcsim.outputs.boardpack_blocks import MODEL_WORDS, shares_note, strand_label, strands_note
+from obcsim.outputs.boardpack_blocks import (
+    MODEL_WORDS,
+    pbr_note,
+    shares_note,
+    strand_label,
+    strands_note,
+)
 
 DRIVERS_RUNS = 5_000  # closed-form draws for the value of information (obcsim sensitivity: 20,000)
 MIN_DRIVERS_RUNS, MAX_DRIVERS_RUNS = 1_000, 2_000_000
@@ -247,17 +253,19 @@ def build(
     seed: int,
     strands: Mapping[str, float] | None = None,
     shares: Mapping[str, float] | None = None,
+    pbr: Mapping[str, Any] | None = None,
     scenario_path: Path | None = None,
     drivers_runs: int = DRIVERS_RUNS,
 ) -> Pack:
     """The board pack for `scn` with only `strands` funded (name -> cohort scale; None: all),
-    pooled `shares` (None: the scenario's), under `funding_model`, from `runs` Monte Carlo
+    pooled `shares` and payment-by-results terms `pbr` (`attachment_share`, `commissioner`;
+    None: the scenario's), under `funding_model`, from `runs` Monte Carlo
     draws (fast engine) with `seed`; what drives the answer from `drivers_runs` draws of the
     inputs through the closed form. Bad input raises `InputError` before any work."""
     from obcsim.model.montecarlo import run as simulate
     from obcsim.outputs import boardpack_text
 
-    case_scn = funded(scn, strands, shares)
+    case_scn = funded(scn, strands, shares, pbr)
     if funding_model not in funding.MODELS:
         known = ", ".join(funding.MODELS)
         raise InputError("--funding", "", f"unknown funding model {funding_model!r} ({known})")
@@ -278,6 +286,7 @@ def build(
     funded_rows = [
         ("strands funded", strands_note(scn, strands)),
         ("pooled shares", shares_note(case_scn)),
+        ("payment by results", pbr_note(case_scn)),
         ("funded case SHA-256", case_sha256),
     ]
     rows[3:3] = funded_rows
@@ -311,6 +320,7 @@ def build(
             "funding_model": funding_model,
             "strands": dict(strands) if strands is not None else None,
             "pooled_shares": dict(case_scn.finance.pooled_shares) or None,
+            "pbr": case_scn.finance.pbr.model_dump(),
             "settings": finance.settings_dict(settings),
             "version": info.version,
             "produced": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -58,6 +58,15 @@ def shares_note(scn: Scenario) -> str:
     return ", ".join(f"{agency_label(a)} {v:.0%}" for a, v in shares.items())
 
 
+def pbr_note(scn: Scenario) -> str:
+    pbr = scn.finance.pbr
+    return (
+        f"{pbr.attachment_share:.0%} of the costs paid up front (the attachment fee), the rest "
+        f"as a tariff per avoided episode; {agency_label(pbr.commissioner)} commissions and "
+        "carries any shortfall"
+    )
+
+
 def heading(text: str, level: int = 1) -> Block:
     return {"kind": "heading", "text": text, "level": level}
 

@@ -103,6 +103,14 @@ def _boardpack(p: argparse.ArgumentParser) -> None:
         help="pooled budget shares, e.g. police=0.4,council=0.4,probation=0.2 "
         "(default: the scenario's finance.pooled_shares)",
     )
+    g.add_argument(
+        "--attachment-share",
+        type=fraction(),
+        help="payment by results: the share of the costs paid up front (default: the scenario's)",
+    )
+    g.add_argument(
+        "--commissioner", help="payment by results: the agency that commissions (and pays the rest)"
+    )
     _settings(g)
     g.add_argument(
         "--runs", type=RUNS, default=2000, help="Monte Carlo runs (fast engine; default 2000)"

@@ -66,6 +66,8 @@ def cmd_boardpack(args: argparse.Namespace) -> int:
     outs = Outputs({"--out": path} if path is not None else {})
     strands = pairs(args.strands, "--strands", 1.0)
     shares = pairs(args.shares, "--shares", None)
+    terms = {"attachment_share": args.attachment_share, "commissioner": args.commissioner}
+    pbr = {k: v for k, v in terms.items() if v is not None}
     scn = load_scenario(args.scenario)
     settings = Settings.of(scn, *(getattr(args, k) for k in SETTINGS))
     pack = boardpack.build(
@@ -76,6 +78,7 @@ def cmd_boardpack(args: argparse.Namespace) -> int:
         seed=args.seed,
         strands=strands,
         shares=shares,
+        pbr=pbr or None,
         scenario_path=Path(args.scenario),
     )
     if path is not None:
