@@ -67,6 +67,11 @@ def pbr_note(scn: Scenario) -> str:
     )
 
 
+def listed(names: list[str]) -> str:
+    """ "A, B and C"."""
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
 def heading(text: str, level: int = 1) -> Block:
     return {"kind": "heading", "text": text, "level": level}
 

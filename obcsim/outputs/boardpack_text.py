@@ -17,6 +17,7 @@ from obcsim.outputs.boardpack_blocks import (
     chart,
     heading,
     items,
+    listed,
     para,
     pct,
     span,
@@ -24,6 +25,7 @@ from obcsim.outputs.boardpack_blocks import (
 )
 
 BOARD = "Safer Communities Partnership Board"
+SHARED = {"pooled": "through ", "pbr": "by "}
 CONTACT = "[Name, role, telephone and e-mail of the officer presenting this report]"
 
 
@@ -36,7 +38,7 @@ def summary(f: dict[str, Any]) -> list[Block]:
     t, p = f["traceability"], f["programme"]
     base = f["drivers"]["gap"]["base_case"]
     years = t["settings"]["years"]
-    strands = ", ".join(s["label"] for s in f["strands"])
+    strands = listed([s["label"] for s in f["strands"]])
     return [
         heading("1. Summary and purpose of report"),
         para(
@@ -63,7 +65,7 @@ def summary(f: dict[str, Any]) -> list[Block]:
 
 def decision(f: dict[str, Any]) -> list[Block]:
     p, t = f["programme"], f["traceability"]
-    strands = ", ".join(s["label"] for s in f["strands"])
+    strands = listed([s["label"] for s in f["strands"]])
     exposed = [r for r in _who_is_exposed(f) if r["p_worse_off"] > 0.5]
     model = MODEL_WORDS[f["funding_model"]]
     verb = "agree" if p["p_npv_positive"] >= 0.5 else "consider whether"
@@ -71,10 +73,11 @@ def decision(f: dict[str, Any]) -> list[Block]:
         f"That the Board note the programme's expected net present value of {gbp(p['npv'])} over "
         f"{t['settings']['years']} years (90% interval {span(p['npv_p05'], p['npv_p95'])}), and a "
         f"{pct(p['p_npv_positive'])} chance that it comes out ahead.",
-        f"That the Board {verb} to fund {strands}, with the costs shared {model}.",
+        f"That the Board {verb} to fund {strands}, with the costs shared "
+        f"{SHARED.get(f['funding_model'], '')}{model}.",
     ]
     if exposed:
-        names = ", ".join(f"{r['label']} ({pct(r['p_worse_off'])})" for r in exposed)
+        names = listed([f"{r['label']} ({pct(r['p_worse_off'])})" for r in exposed])
         are = "is" if len(exposed) == 1 else "are"
         recs.append(
             f"That the Board note that under this model {names} {are} more likely than not to end "
@@ -281,6 +284,16 @@ def production(f: dict[str, Any]) -> list[Block]:
     ]
 
 
+def case_line(f: dict[str, Any]) -> str:
+    """The funded case in one line: its strands and who pays."""
+    strands = listed([s["label"] for s in f["strands"]])
+    model = f["funding_model"]
+    terms = dict(f["cover"])
+    extra = {"pooled": terms.get("pooled shares"), "pbr": terms.get("payment by results")}
+    how = MODEL_WORDS[model].split(" (")[0]
+    return f"{strands}; {how}" + (f" ({extra[model]})" if extra.get(model) else "")
+
+
 def blocks(f: dict[str, Any]) -> list[Block]:
     """The report's sections, in the order of the partnership's papers."""
     head = [
@@ -296,6 +309,7 @@ def blocks(f: dict[str, Any]) -> list[Block]:
                     "SCENARIO",
                     f"{f['scenario']} (SHA-256 {f['traceability']['scenario_sha256'][:12]}...)",
                 ],
+                ["CASE", case_line(f)],
             ],
         },
     ]
