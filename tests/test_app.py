@@ -36,14 +36,15 @@ def programme_mean(at: AppTest) -> float:
 def test_default_page(app):
     assert not app.error
     assert app.metric[0].label == "Programme annual impact (mean)"
-    assert len(app.get("vega_lite_chart")) == 5
+    assert len(app.get("vega_lite_chart")) == 7
     assert [t.label for t in app.tabs] == [
         "Who gains",
+        "How sure",
         "Tables and downloads",
         "Compare",
         "Evaluate",
     ]
-    shown = app.dataframe[0].value
+    shown = next(d.value for d in app.dataframe if "agency" in d.value)
     assert list(shown.agency) == [
         "Police",
         "CPS",
@@ -77,7 +78,7 @@ def test_downloads_hold_the_figures_shown(app):
     downloads = {k: make() for k, make in app.session_state["downloads"].items()}
     csv = pd.read_csv(io.BytesIO(downloads["csv"]))
     pd.testing.assert_frame_equal(csv, table, check_dtype=False)
-    shown = app.dataframe[0].value
+    shown = next(d.value for d in app.dataframe if "agency" in d.value)
     programme = table[table.strand == "all"].reset_index(drop=True)
     assert list(shown["gross saving: mean"]) == [gbp(v) for v in programme["gross saving mean"]]
     wb = load_workbook(io.BytesIO(downloads["xlsx"]))
@@ -95,7 +96,7 @@ def test_bad_upload_shows_an_error_and_keeps_the_results(app):
     ).run()
     assert not app.exception
     assert "bad.yaml" in app.error[0].value and "not valid YAML" in app.error[0].value
-    assert app.dataframe and len(app.get("vega_lite_chart")) == 5  # last good results stay
+    assert app.dataframe and len(app.get("vega_lite_chart")) == 7  # last good results stay
     too_big = b"a: " + b"x" * 1_100_000
     app.file_uploader(key="scenario_upload").set_value(
         ("big.yaml", too_big, "application/yaml")
@@ -136,7 +137,7 @@ def test_evaluate_page(app):
     assert not app.exception and not app.error
     figures = app.session_state["evaluation"]
     assert {p["field"] for p in figures["parameters"]} >= {"strands.njp.completion"}
-    assert len(app.get("vega_lite_chart")) >= 6  # the prior-posterior chart joins the page
+    assert len(app.get("vega_lite_chart")) >= 8  # the prior-posterior chart joins the page
     assert len(app.get("download_button")) == 5
 
 

@@ -85,7 +85,7 @@ def test_chances_agree_with_the_closed_form_at_the_means(barnet, report):
     assert report.optimism == pytest.approx(
         g.loc["programme", "base_case"] - g.loc["programme", "expected_value"]
     )
-    assert "optimistic by £" in report.finding()
+    assert "The point estimates are optimistic by £" in report.finding()
     assert len(report.top) == 3
     assert report.sentences and all("£" in s or "No further" in s for s in report.sentences)
 
@@ -120,3 +120,48 @@ def test_the_same_figures_on_a_dask_cluster_and_bad_arguments_refused(tmp_path):
     bad = run_cli("sensitivity", str(BARNET), "--out", str(tmp_path / "x.csv"))
     assert bad.returncode == 2 and "--out" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_app_page_shows_the_chances_the_gap_and_the_drivers(barnet):
+    from streamlit.testing.v1 import AppTest
+
+    from obcsim.accounts.drivers import outcome_label
+    from obcsim.ui import drivers_page
+
+    def page(path: str) -> None:
+        from obcsim.case.load import load_scenario
+        from obcsim.ui.drivers_page import show
+
+        show(load_scenario(path), 1)
+
+    at = AppTest.from_function(page, args=(str(BARNET),), default_timeout=120)
+    at.run()
+    assert not at.exception
+    found = drivers(barnet, runs=drivers_page.DRAWS, seed=1, sobol=False, n_jobs=1)
+    assert at.info[0].value == found.finding()
+    table = at.dataframe[0].value.set_index("Who")
+    for r in found.chances.itertuples():
+        assert (
+            table.loc[outcome_label(r.outcome), "Chance of coming out ahead"] == f"{r.p_ahead:.0%}"
+        )
+    shown = [m.value for m in at.markdown]
+    assert [f"{i}. {label}" for i, label in enumerate(found.top, 1)] == shown[:3]
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_run_sets_its_mean_beside_the_base_case_and_the_expected_value(barnet, capsys):
+    from obcsim.accounts import ledger
+    from obcsim.accounts.drivers import annual_gap
+    from obcsim.model.montecarlo import run
+
+    base, expected = annual_gap(barnet)
+    assert base == pytest.approx(561_710, abs=0.5)  # the OBC's Table 1 total
+    code, out, _ = run_main(capsys, "run", str(BARNET), "--runs", "2000", "--engine", "fast")
+    assert code == 0
+    assert f"£561,710 at the point estimates (base case), £{expected:,.0f} at the evidence's" in out
+    assert f"optimistic by £{base - expected:,.0f} a year" in out
+    # Second route: the engine's own mean estimates the expected value.
+    draws = run(barnet, 4000, seed=2, engine="fast", workers=1)
+    frame = ledger.draw_frame(draws)
+    total = frame[(frame.strand == "all") & (frame.agency == "total")]["annual_impact"]
+    assert total.mean() == pytest.approx(expected, abs=4 * total.std() / np.sqrt(len(total)))

@@ -76,6 +76,33 @@ def test_sobol_ishigami_known_indices():
     assert table.attrs["evaluations"] == 2**14 * 5
 
 
+def test_the_indices_and_their_intervals_are_salibs():
+    """Second route: SALib's own analyze on the same outputs and bootstrap seed."""
+    from SALib.analyze import sobol as salib
+
+    from obcsim.model.sensitivity import _analyze, _problem, _seeds, sobol_sample
+
+    items = [uniform_pi(i) for i in range(3)]
+    y = ishigami(sweep.to_values(items, sobol_sample(items, 2**10, 5)))["y"]
+    problem, boot = _problem(items), _seeds(5)[1]
+    ours = _analyze(problem, y, 0.95, 100, boot)
+    theirs = salib.analyze(problem, y, calc_second_order=False, num_resamples=100, seed=boot)
+    for key in ("S1", "S1_conf", "ST", "ST_conf"):
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-9, atol=1e-12)
+
+
+def test_the_design_is_salibs():
+    from SALib.sample import sobol as salib
+
+    from obcsim.model.sensitivity import _problem, _seeds, sobol_sample
+
+    items = [uniform_pi(i) for i in range(4)]
+    theirs = salib.sample(
+        _problem(items), 64, calc_second_order=False, scramble=True, seed=_seeds(9)[0]
+    )
+    np.testing.assert_array_equal(sobol_sample(items, 64, 9), theirs)
+
+
 def test_one_uncertain_input_takes_all_the_variance_and_all_the_value():
     inputs = [
         Input("volume", "Volume", "volume", stats.norm(100, 30).ppf, 100.0),

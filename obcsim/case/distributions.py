@@ -103,7 +103,7 @@ class Dist(BaseModel):
         """The distribution's mean: what the Monte Carlo converges to."""
         if self.dist == "fixed":
             return float(self.value)  # type: ignore[arg-type]
-        return float(self.frozen().mean())
+        return _mean(self)
 
     def support(self) -> tuple[float, float]:
         """The range every draw lies in."""
@@ -261,3 +261,19 @@ AtLeastOne = Annotated[
 Reduction = Annotated[
     Value, AfterValidator(_within(-1.0, 1.0, "a relative reduction, 1 - with / without"))
 ]
+
+
+def _mean(d: Dist) -> float:
+    """The mean in closed form (scipy's frozen distributions take a millisecond to build, and
+    sweeps ask for every mean many times); a test checks each against scipy's."""
+    if d.dist == "beta":
+        return float(d.alpha / (d.alpha + d.beta))  # type: ignore[operator]
+    if d.dist == "pert":
+        return float((d.min + 4 * d.mode + d.max) / 6)  # type: ignore[operator]
+    if d.dist == "triangular":
+        return float((d.min + d.mode + d.max) / 3)  # type: ignore[operator]
+    if d.dist == "lognormal":
+        return float(d.mean)  # type: ignore[arg-type]
+    if d.dist == "gamma":
+        return float((d.loc or 0.0) + d.shape / d.rate)  # type: ignore[operator]
+    raise ValueError(f"no mean for {d.dist}")

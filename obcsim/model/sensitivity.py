@@ -8,7 +8,6 @@ of shape (n,), e.g. {"programme": ..., "police": ..., "strand:njp": ...}.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -98,34 +97,59 @@ def _seeds(seed: int) -> tuple[np.random.Generator, int]:
 
 
 def sobol_sample(inputs: Sequence[InputLike], n: int, seed: int) -> np.ndarray:
-    """Saltelli's design on the unit hypercube (scrambled Sobol' sequence, n base points, first
-    and total order only: n * (k + 2) rows); `sweep.to_values` maps it through the ppfs."""
-    from SALib.sample import sobol as sobol_sampler
+    """Saltelli's design on the unit hypercube, first and total order only: n * (k + 2) rows,
+    for each base point A, then A with column j from B for each j, then B, where (A, B) is a
+    scrambled Sobol' sequence in 2k dimensions. The same design as `SALib.sample.sobol.sample`
+    (same scipy generator and seed; a test checks), built with array operations rather than
+    SALib's loop over rows, which takes seconds at the sizes the Barnet report needs.
+    `sweep.to_values` maps it through the ppfs."""
+    from scipy.stats import qmc
 
     if n < 2 or n & (n - 1):
         raise ValueError("n must be a power of 2 (Sobol' sequence balance)")
-    U = sobol_sampler.sample(
-        _problem(inputs), n, calc_second_order=False, scramble=True, seed=_seeds(seed)[0]
-    )
-    return U
+    k = len(inputs)
+    base = qmc.Sobol(d=2 * k, scramble=True, seed=_seeds(seed)[0]).random(n)
+    A, B = base[:, :k], base[:, k:]
+    design = np.repeat(A[:, None, :], k + 2, axis=1)
+    rows = np.arange(k)
+    design[:, 1 + rows, rows] = B[:, rows]
+    design[:, k + 1, :] = B
+    return design.reshape(n * (k + 2), k)
 
 
 def _analyze(problem: dict, y: np.ndarray, conf: float, resamples: int, boot: int) -> dict:
-    """SALib's Sobol' analysis of one outcome; a constant one gets zeros and a note instead of
-    SALib's NaNs and warnings."""
-    from SALib.analyze import sobol as sobol_analyzer
+    """Sobol' indices of one outcome with bootstrap half-widths: SALib's estimators and
+    bootstrap (`SALib.analyze.sobol.analyze`: Saltelli 2010 first order, Jansen total order,
+    output standardised, `resamples` resamples of the base points drawn from `boot`), with the
+    resamples' A and B gathered once for all inputs instead of once per input as SALib does
+    (ten times faster for the Barnet case; a test checks the figures equal SALib's). A constant
+    outcome gets zeros and a note instead of NaNs and warnings."""
+    from scipy.stats import norm
 
     k = problem["num_vars"]
     if np.ptp(y) <= 1e-12 * max(1.0, float(np.abs(y).max())):
         return {"S1": np.zeros(k), "S1_conf": np.zeros(k), "ST": np.zeros(k),
                 "ST_conf": np.zeros(k), "note": CONSTANT}  # fmt: skip
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        si = sobol_analyzer.analyze(
-            problem, y, calc_second_order=False, num_resamples=resamples, conf_level=conf,
-            seed=boot,
-        )  # fmt: skip
-    out: dict = {c: np.asarray(si[c], dtype=np.float64) for c in ["S1", "S1_conf", "ST", "ST_conf"]}
+    step = k + 2
+    Y = (y - y.mean()) / y.std()
+    A, B = Y[0::step], Y[step - 1 :: step]
+    AB = np.column_stack([Y[j + 1 :: step] for j in range(k)])
+    var = np.var(np.r_[A, B])
+    out: dict = {
+        "S1": np.mean(B[:, None] * (AB - A[:, None]), axis=0) / var,
+        "ST": 0.5 * np.mean((A[:, None] - AB) ** 2, axis=0) / var,
+    }
+    r = np.random.default_rng(boot).integers(len(A), size=(len(A), resamples))
+    Ar, Br = A[r], B[r]
+    var_r = np.var(np.r_[Ar, Br], axis=0)
+    z = float(norm.ppf(0.5 + conf / 2))
+    s1, st = np.empty((resamples, k)), np.empty((resamples, k))
+    for j in range(k):
+        ABr = AB[:, j][r]
+        s1[:, j] = np.mean(Br * (ABr - Ar), axis=0) / var_r
+        st[:, j] = 0.5 * np.mean((Ar - ABr) ** 2, axis=0) / var_r
+    out["S1_conf"] = z * s1.std(axis=0, ddof=1)
+    out["ST_conf"] = z * st.std(axis=0, ddof=1)
     out["note"] = ""
     return out
 

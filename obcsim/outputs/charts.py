@@ -230,3 +230,56 @@ def prior_posterior(parameters: pd.DataFrame) -> alt.Chart:
     return (
         rules + base.mark_point(filled=True, size=60).encode(x="mean:Q", tooltip=tips)
     ).properties(height=max(120, 36 * len(parameters)), width=560)
+
+
+def chances(table: pd.DataFrame) -> alt.Chart:
+    """P(comes out ahead) for each outcome of a sensitivity report (`howsure.how_sure_frame`:
+    outcome, p_ahead), with the percentage written on each bar."""
+    data = table[["outcome", "p_ahead"]].assign(
+        text=[f"{p:.0%}" for p in table["p_ahead"]], ahead=table["p_ahead"] >= 0.5
+    )
+    base = alt.Chart(data).encode(
+        y=alt.Y("outcome:N", sort=list(data["outcome"]), title=None),
+        x=alt.X(
+            "p_ahead:Q",
+            title="P(comes out ahead)",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format=".0%"),
+        ),
+        tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("p_ahead:Q", format=".1%")],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.condition(alt.datum.ahead, alt.value("#2b8a3e"), alt.value("#c92a2a"))
+    )
+    text = base.mark_text(align="left", dx=4).encode(text="text:N")
+    return (bars + text).properties(width=520, height=alt.Step(22))
+
+
+def tornado(frame: pd.DataFrame, base: float, top: int = 12) -> alt.Chart:
+    """One-way sensitivity (`howsure.drivers_frame`): each input's NPV range from its 5th to
+    its 95th percentile, largest first, about the NPV with every input at its mean."""
+    data = frame.head(top).assign(
+        low=lambda f: f[["npv_at_low", "npv_at_high"]].min(axis=1),
+        high=lambda f: f[["npv_at_low", "npv_at_high"]].max(axis=1),
+    )
+    order = list(data["input"])
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color="#4c6ef5")
+        .encode(
+            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
+            x=alt.X(
+                "low:Q",
+                title="NPV (GBP), input at its 5th to 95th percentile",
+                axis=alt.Axis(format=GBP),
+            ),
+            x2="high:Q",
+            tooltip=[
+                alt.Tooltip("input:N"),
+                alt.Tooltip("npv_at_low:Q", title="NPV at 5th percentile", format=GBP),
+                alt.Tooltip("npv_at_high:Q", title="NPV at 95th percentile", format=GBP),
+            ],
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [base]})).mark_rule(color="black").encode(x="x:Q")
+    return (bars + rule).properties(width=480, height=alt.Step(22))

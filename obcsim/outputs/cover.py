@@ -183,7 +183,14 @@ def cell_format(sheet: str, column: str, row: Mapping[str, Any], names: Mapping[
 
 MONEY_FIELDS = (".amount", "unit_costs.", ".cost", ".step", ".threshold")
 PROBABILITIES = {"uptake", "completion", "diversion", "share", "reoffend_without"}
-PROBABILITIES |= {"reoffend_with", "arrest", "community_order", "custody", "attachment_share"}
+PROBABILITIES |= {
+    "reoffend_with",
+    "reduction",
+    "arrest",
+    "community_order",
+    "custody",
+    "attachment_share",
+}
 PROBABILITIES |= {"discount_rate", "optimism_bias", "benefit_persistence"}
 
 

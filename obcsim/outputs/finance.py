@@ -17,17 +17,18 @@ import numpy as np
 import pandas as pd
 
 from obcsim.accounts import appraisal, cashability, ledger
+from obcsim.accounts.drivers import Drivers, drivers
 from obcsim.accounts.funding import MODELS
 from obcsim.accounts.ledger import MEASURES, Annual
 from obcsim.accounts.money import agency_label, gbp
-from obcsim.accounts.uncertainty import walk
+from obcsim.accounts.uncertainty import inputs, walk
 from obcsim.accounts.years import Settings
 from obcsim.case.distributions import PARAMS
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.obc.faults import by_fault
 from obcsim.obc.published import published_investment, published_tables
-from obcsim.outputs import committee, cover, external
+from obcsim.outputs import committee, cover, external, howsure
 from obcsim.outputs import sheets as sheets_
 from obcsim.outputs.report import SHEET_TITLES
 
@@ -44,7 +45,10 @@ SHEETS = {
     "assumptions": "Assumptions",
     "reconciliation": "Reconciliation",
     "external": "Against back-solved costs",
+    "how_sure": howsure.SHEETS["how_sure"],
+    "drivers": howsure.SHEETS["drivers"],
 }
+SURE_DRAWS = 10_000  # draws of the inputs for the How sure sheet (P(ahead) within 0.5 points)
 NOT_MONEY = {
     "year",
     "discount_factor",
@@ -101,12 +105,16 @@ def assumptions_frame(scn: Scenario) -> pd.DataFrame:
 
 
 def pack(
-    expected: appraisal.Case, models: tuple[str, ...] = MODELS, draws: appraisal.Case | None = None
+    expected: appraisal.Case,
+    models: tuple[str, ...] = MODELS,
+    draws: appraisal.Case | None = None,
+    sure: Drivers | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every frame of the finance pack, keyed as in `SHEETS`, from the expected case (computed
     once by the caller). With a case of Monte Carlo `draws`, the appraisal, cashability and
     funding are means over the draws with intervals and the probability of ending up worse off;
-    the tables and years are the expected case."""
+    the tables and years are the expected case. With a sensitivity report (`sure`), how likely
+    each NPV is to come out ahead under the evidence, and what drives the programme's."""
     scn = expected.scenario
     case = expected if draws is None else draws
     years = appraisal.years_frame(expected)
@@ -120,7 +128,7 @@ def pack(
     funding = [appraisal.funding_frame(case, m, priced_on=expected) for m in shown]
     year1 = ledger.tables(scn, expected.annual)
     findings = by_fault(published_tables(), published_investment(), year1, scn.name, scn)
-    return {
+    frames = {
         "tables": tables_with_cash(scn, year1, expected.settings),
         "investment": ledger.investment_table(scn),
         "years": years,
@@ -132,7 +140,12 @@ def pack(
         "switching_values": appraisal.switching_values(expected),
         "assumptions": assumptions_frame(scn),
         "reconciliation": pd.DataFrame([f.as_dict() for f in findings]),
-    } | ({"external": external.against_backsolved(scn)} if cover.uses_gmca(scn) else {})
+    }
+    if cover.uses_gmca(scn):
+        frames["external"] = external.against_backsolved(scn)
+    if sure is not None:
+        frames |= {"how_sure": howsure.how_sure_frame(sure), "drivers": howsure.drivers_frame(sure)}
+    return frames
 
 
 def shown_models(scn: Scenario, models: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -212,17 +225,27 @@ class Built:
     cover_rows: list[tuple[str, str]]
     expected: appraisal.Case
     run: cover.Run
+    sure: Drivers | None = None
 
     def workbook(self) -> bytes:
         """The committee workbook."""
         sheets = workbook(self.frames)
         case, run = self.expected, self.run
         digest = cover.sha256(run.scenario_path)[:12]
+        notes = cover.notes(case, list(sheets), SHEETS)
+        if self.sure is not None:
+            notes |= howsure.notes(self.sure)
+
+        def fmt(sheet: str, col: str, row: Any) -> str:
+            if sheet in howsure.SHEETS.values():
+                return howsure.cell_format(sheet, col, row)
+            return cover.cell_format(sheet, col, row, SHEETS)
+
         return committee.committee_xlsx(
             self.cover_rows,
             sheets,
-            cover.notes(case, list(sheets), SHEETS),
-            lambda sheet, col, row: cover.cell_format(sheet, col, row, SHEETS),
+            notes,
+            fmt,
             case.scenario.name,
             f"{case.scenario.name}; scenario SHA-256 {digest}...; obcsim {run.version}",
         )
@@ -246,10 +269,23 @@ def build(
     models = check_model(scn, funding)
     expected = appraisal.case_of(scn, s, annual)
     drawn = None if runs is None else appraisal.draws_case(simulate(scn, runs, seed, "fast"), s)
-    frames = pack(expected, models, drawn)
+    sure = (
+        drivers(scn, s, runs=SURE_DRAWS, seed=seed, sobol=False, n_jobs=1)
+        if has_inputs(scn)
+        else None
+    )
+    frames = pack(expected, models, drawn, sure)
     shown, omitted = shown_models(scn, models)
     info = cover.Run(scenario_path, runs, seed if runs else None, shown, omitted, version("obcsim"))
-    return Built(frames, cover.cover_rows(expected, info), expected, info)
+    rows = cover.cover_rows(expected, info)
+    if sure is not None:
+        rows += [("how sure", sure.finding()), ("what matters most", "; ".join(sure.top))]
+    return Built(frames, rows, expected, info, sure)
+
+
+def has_inputs(scn: Scenario) -> bool:
+    """Whether anything in the scenario is uncertain (else there is no How sure sheet)."""
+    return bool(inputs(scn))
 
 
 def check_model(scn: Scenario, model: str | None) -> tuple[str, ...]:

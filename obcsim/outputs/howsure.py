@@ -22,10 +22,12 @@ SHEETS = {
     "evppi": "Value of information",
 }
 INDEX = "0.000"
+UNITS = {cover.GBP: "money", "0.0%": "share"}  # an input's unit, from its workbook format
+UNIT_FORMATS = {"money": cover.GBP, "share": "0.0%", "number": "#,##0.##"}
 
 
 def how_sure_frame(d: Drivers) -> pd.DataFrame:
-    """Per outcome: NPV at the OBC's points, at the evidence's means, the gap, then the Monte
+    """Per outcome: NPV at the point estimates, at the evidence's means, the gap, then the Monte
     Carlo mean, 5th and 95th percentiles, P(ahead), the decision and its EVPI."""
     gap = d.gap.drop(columns="label")
     chances = d.chances.rename(columns={"expected": "mean"})
@@ -43,6 +45,10 @@ def drivers_frame(d: Drivers, outcome: str = "programme") -> pd.DataFrame:
             "rank": range(1, len(rows) + 1),
             "input": rows["label"],
             "evidence_group": rows["group"],
+            "unit": [
+                UNITS.get(cover.assumption_format(k, lo), "number")
+                for k, lo in zip(rows["key"], rows["input_low"], strict=True)
+            ],
             "value_low": rows["input_low"],
             "value_high": rows["input_high"],
             "npv_at_low": rows["at_low"],
@@ -55,7 +61,6 @@ def drivers_frame(d: Drivers, outcome: str = "programme") -> pd.DataFrame:
         out["total_index"] = list(s.loc[rows["key"], "ST"])
         out["total_index_ci"] = list(s.loc[rows["key"], "ST_conf"])
         out["first_order_index"] = list(s.loc[rows["key"], "S1"])
-    out["field"] = rows["key"]
     return out
 
 
@@ -106,11 +111,10 @@ def notes(d: Drivers) -> dict[str, str]:
     pv = f"present values over {d.settings.years} years at {d.settings.discount_rate:.1%}"
     draws = f"{d.runs:,} draws of the {d.inputs} uncertain inputs, seed {d.seed}"
     return {
-        SHEETS["how_sure"]: f"{pv}; base case: the OBC's figures; expected value: the evidence's "
-        f"means; mean, 5th-95th percentiles and P(ahead) from {draws}. {d.finding()}",
-        SHEETS["drivers"]: f"the programme's NPV ({pv}) with one input at its 5th or 95th "
-        "percentile and every other at its mean; total index: its share of the NPV's variance, "
-        "interactions included (95% confidence half-width beside it)",
+        SHEETS["how_sure"]: f"{pv}; at the point estimates, at the evidence's means, and over "
+        f"{draws}",
+        SHEETS["drivers"]: "the programme's NPV with one input at its 5th or 95th percentile, "
+        "the others at their means; total index: its share of the variance",
         SHEETS["sobol"]: "first-order and total Sobol' indices (Saltelli 2010, SALib) with 95% "
         "bootstrap half-widths, for every outcome",
         SHEETS["evppi"]: f"expected value of partial perfect information ({pv}) per evidence "
@@ -129,7 +133,7 @@ def cell_format(sheet: str, column: str, row: Mapping[str, Any]) -> str:
     if "index" in col or col.endswith("_ci"):
         return INDEX
     if col in ("value_low", "value_high"):
-        return cover.assumption_format(str(row.get("field", "")), row.get(col))
+        return UNIT_FORMATS[str(row.get("unit", "number"))]
     return cover.GBP
 
 
@@ -186,7 +190,7 @@ def terminal(d: Drivers, top: int = 10) -> str:
         "",
         d.finding(),
         "",
-        "How sure: NPV at the OBC's figures, expected, 90% interval, P(comes out ahead)",
+        "How sure: NPV at the point estimates, expected, 90% interval, P(comes out ahead)",
     ]
     h = how_sure_frame(d)
     for r in h.to_dict("records"):

@@ -201,6 +201,23 @@ def mc_terminal(summary: pd.DataFrame, price_year: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def gap_lines(base: float, expected: float, summary: pd.DataFrame) -> str:
+    """The programme's annual impact at the point estimates, at the evidence's means and in this
+    run, and the gap between the first two as a finding."""
+    cell = summary[
+        (summary.strand == "all")
+        & (summary.agency == "total")
+        & (summary.measure == "annual_impact")
+    ]
+    mean = float(cell["mean"].to_numpy()[0])
+    word = "optimistic" if base >= expected else "pessimistic"
+    return (
+        f"\nProgramme annual impact: {gbp(base)} at the point estimates (base case), "
+        f"{gbp(expected)} at the evidence's means (expected value), {gbp(mean)} in this run.\n"
+        f"The point estimates are {word} by {gbp(abs(base - expected))} a year.\n"
+    )
+
+
 def board_table(summary: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
     """Monte Carlo results in the OBC's layout: per strand and agency, each measure's mean and
     90% interval, beside the published figure where the OBC published one."""

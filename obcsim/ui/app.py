@@ -27,6 +27,7 @@ from obcsim.evidence import evaluation, observed
 from obcsim.model.montecarlo import Draws, preferred_engine, run
 from obcsim.obc.published import published_tables
 from obcsim.outputs import charts, report
+from obcsim.ui import drivers_page
 
 CACHE_SIZE = 32
 BEFORE_EDITS = "The same scenario before my edits"
@@ -148,9 +149,11 @@ def results(draws: Draws, scn: Scenario, base: Scenario, runs: int, seed: int) -
     }
     st.session_state["downloads"] = downloads
     st.session_state["shown_table"] = table
-    gains, tables, versus, evaluate = st.tabs(
-        ["Who gains", "Tables and downloads", "Compare", "Evaluate"]
+    gains, sure, tables, versus, evaluate = st.tabs(
+        ["Who gains", "How sure", "Tables and downloads", "Compare", "Evaluate"]
     )
+    with sure:
+        drivers_page.show(scn, seed)
     with gains:
         st.caption(f"{draws.runs:,} iterations, seed {draws.seed}, {draws.engine} engine")
         st.subheader("Annual impact by agency: who gains, who pays")

@@ -138,6 +138,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from obcsim.accounts import ledger
+    from obcsim.accounts.drivers import annual_gap
     from obcsim.accounts.stream import streamed_summary
     from obcsim.model.montecarlo import run
     from obcsim.outputs import draws as draws_file
@@ -174,6 +175,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"wrote {out / 'summary.json'} and {out / name}", file=sys.stderr)
     print(f"{scn.name}: {args.runs} runs, seed {args.seed}, engine {args.engine}\n")
     print(report.mc_terminal(summary, scn.price_year), end="")
+    print(report.gap_lines(*annual_gap(scn), summary), end="")
     return 0
 
 
