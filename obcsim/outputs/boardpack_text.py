@@ -52,7 +52,7 @@ def summary(f: dict[str, Any]) -> list[Block]:
             f"Over {years} years the programme's expected net present value is "
             f"{gbp(p['npv'])} (90% interval {span(p['npv_p05'], p['npv_p95'])}): benefits of "
             f"{gbp(p['pv_benefits'])} against costs of {gbp(p['pv_costs'])}. The chance that it "
-            f"comes out ahead is {pct(p['p_npv_positive'])}. The OBC's own point estimates "
+            f"comes out ahead is {pct(p['p_npv_positive'])}. The point estimates (the base case) "
             f"give {gbp(base)}, {'more' if base > p['npv'] else 'less'} than the expected "
             "value over the evidence (section 6)."
         ),
