@@ -322,11 +322,13 @@ def test_bad_target_is_refused_before_any_work(
 @poppler
 def test_a_case_with_nothing_uncertain(tmp_path: Path) -> None:
     """Every value fixed: nothing drives the answer (only chance: which person reoffends), and
-    the pack still renders, without the drivers chart."""
+    the pack still renders, without the drivers chart; a name full of Typst markup and a
+    control character is printed as text in both files."""
     from conftest import one_strand
     from obcsim.case.load import scenario_from_data
 
-    scn = scenario_from_data(one_strand(), "fixed")
+    name = "Odd #set page(width: 1cm) $x$ *b* _c_ <d> @e [f] \\ \x07 name"
+    scn = scenario_from_data({**one_strand(), "name": name}, "fixed")
     pack = boardpack.build(scn, Settings.of(scn), funding_model="as_published", runs=50, seed=1)
     d = pack.figures["drivers"]
     assert d["tornado"] == [] and d["evidence"] == [] and d["sentences"] == []
@@ -334,7 +336,13 @@ def test_a_case_with_nothing_uncertain(tmp_path: Path) -> None:
     path = tmp_path / "pack.pdf"
     path.write_bytes(pack.pdf())
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
-    assert "No input of this case is uncertain" in " ".join(text.split())
+    flat = " ".join(text.split())
+    assert "No input of this case is uncertain" in flat
+    assert " ".join(name.replace("\x07", "").split()) in flat  # text, never markup
+    from docx import Document
+
+    doc = Document(io.BytesIO(pack.docx()))
+    assert any(name.replace("\x07", "") in p.text for p in doc.paragraphs)
 
 
 def test_payment_by_results_all_up_front_is_as_published(barnet: Scenario) -> None:

@@ -33,6 +33,7 @@ from obcsim.errors import InputError
 from obcsim.outputs import cover, finance
 from obcsim.outputs.boardpack_blocks import (
     MODEL_WORDS,
+    clean,
     pbr_note,
     shares_note,
     strand_label,
@@ -69,13 +70,13 @@ class Pack:
         """The report as a PDF (Typst, A4)."""
         from obcsim.outputs import boardpack_pdf
 
-        return boardpack_pdf.render(self.blocks, self.charts, self.figures)
+        return boardpack_pdf.render(clean(self.blocks), self.charts, clean(self.figures))
 
     def docx(self) -> bytes:
         """The report as a Word document officers can edit."""
         from obcsim.outputs import boardpack_docx
 
-        return boardpack_docx.render(self.blocks, self.charts, self.figures)
+        return boardpack_docx.render(clean(self.blocks), self.charts, clean(self.figures))
 
 
 def _version() -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp
 from obcsim.case.scenario import Scenario
+from obcsim.outputs.report import ILLEGAL_CHARACTERS_RE
 
 Block = dict[str, Any]
 MODEL_WORDS = {
@@ -65,6 +66,17 @@ def pbr_note(scn: Scenario) -> str:
         f"as a tariff per avoided episode; {agency_label(pbr.commissioner)} commissions and "
         "carries any shortfall"
     )
+
+
+def clean(x: Any) -> Any:
+    """`x` with the control characters a document cannot hold taken out of every string."""
+    if isinstance(x, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", x)
+    if isinstance(x, dict):
+        return {k: clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [clean(v) for v in x]
+    return x
 
 
 def listed(names: list[str]) -> str:
