@@ -291,6 +291,8 @@ def test_cli_writes_the_pack_and_prints_its_figures(
     [
         (["--strands", "njp,nope"], "--strands: nope: not a costed strand"),
         (["--strands", "njp=-1"], "--strands: njp: scale must lie in"),
+        (["--strands", "njp,njp=2"], "--strands: njp: given twice"),
+        (["--strands", "njp,,iom"], "--strands: expected name=number pairs"),
         (["--shares", "police=0.5,council=0.4"], "--shares: the pooled shares must sum to 1"),
         (["--shares", "police=x"], "--shares: police: must be a number"),
         (["--funding", "pooled"], "the pooled model needs finance.pooled_shares"),

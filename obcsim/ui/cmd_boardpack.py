@@ -27,6 +27,8 @@ def pairs(text: str | None, flag: str, default: float | None) -> dict[str, float
         name = name.strip()
         if not name:
             raise InputError(flag, "", f"expected name=number pairs, comma-separated; got {text!r}")
+        if name in out:
+            raise InputError(flag, name, "given twice")
         if not eq:
             if default is None:
                 raise InputError(flag, name, "give a number, as in name=0.4")
@@ -38,8 +40,6 @@ def pairs(text: str | None, flag: str, default: float | None) -> dict[str, float
             raise InputError(flag, name, f"must be a number; got {value.strip()!r}") from None
         if not math.isfinite(number):
             raise InputError(flag, name, f"must be a finite number; got {value.strip()!r}")
-        if name in out:
-            raise InputError(flag, name, "given twice")
         out[name] = number
     return out
 
