@@ -20,7 +20,7 @@ TEMPLATE = r"""
 #set document(title: doc.title, author: "obcsim " + t.version)
 #set page(paper: "a4", margin: (x: 2.2cm, top: 2.2cm, bottom: 2.4cm),
   header: context { if counter(page).get().first() > 1 [
-    #set text(8pt, fill: luma(90)); #doc.board #h(1fr) #doc.title ] },
+    #set text(8pt, fill: luma(90)); #doc.board #h(1fr) #doc.header ] },
   footer: context [
     #set text(7.5pt, fill: luma(90))
     #doc.footer #h(1fr) Page #counter(page).display() of #counter(page).final().first()
@@ -74,10 +74,15 @@ TEMPLATE = r"""
 """
 
 
+def short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def footer(figures: dict[str, Any]) -> str:
+    """Every page's foot: the scenario (its name cut to fit one line), its hash, runs, seed."""
     t = figures["traceability"]
     return (
-        f"{t['scenario']} · scenario SHA-256 {t['scenario_sha256'][:12]}... · "
+        f"{short(t['scenario'], 48)} · SHA-256 {t['scenario_sha256'][:12]}... · "
         f"{t['runs']:,} runs, seed {t['seed']} · obcsim {t['version']}"
     )
 
@@ -91,6 +96,7 @@ def render(
     t = figures["traceability"]
     doc = {
         "title": figures["title"],
+        "header": short(figures["title"], 70),
         "board": next((b["board"] for b in blocks if b["kind"] == "masthead"), ""),
         "footer": footer(figures),
         "trace": {"version": str(t["version"])},
