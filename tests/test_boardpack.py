@@ -95,6 +95,9 @@ def test_pooled_shares_split_the_cost_exactly(pack: boardpack.Pack) -> None:
 def test_api_is_reproducible_and_records_how(barnet: Scenario, pack: boardpack.Pack) -> None:
     t = pack.figures["traceability"]
     assert (t["seed"], t["runs"], t["funding_model"]) == (3, RUNS, "pooled")
+    assert pack.filename("docx") == (
+        "board-pack-barnet-safer-communities-obc-2013-as-published-pooled.docx"
+    )
     assert t["scenario_sha256"] == hashlib.sha256(BARNET.read_bytes()).hexdigest()
     again = boardpack.build(
         barnet,

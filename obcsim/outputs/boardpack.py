@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from obcsim.accounts import appraisal, funding
 from obcsim.accounts.money import agency_label
@@ -39,17 +39,15 @@ from obcsim.outputs.boardpack_blocks import (
     strand_label,
     strands_note,
 )
-
-DRIVERS_RUNS = 5_000  # closed-form draws for the value of information (obcsim sensitivity: 20,000)
-MIN_DRIVERS_RUNS, MAX_DRIVERS_RUNS = 1_000, 2_000_000
-TORNADO_ROWS = 6
-
-
-def drivers_note(runs: int, seed: int) -> str:
-    return (
-        f"{runs:,} draws of the uncertain inputs through the closed form (seed {seed}): one-way "
-        "swings and the expected value of partial perfect information (obcsim sensitivity)"
-    )
+from obcsim.outputs.boardpack_evidence import (
+    DRIVERS_RUNS,
+    MAX_DRIVERS_RUNS,
+    MIN_DRIVERS_RUNS,
+    drivers_figures,
+    drivers_note,
+    evaluation_figures,
+    records,
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,12 @@ class Pack:
         from obcsim.outputs import boardpack_charts
 
         return boardpack_charts.render(self.figures)
+
+    def filename(self, kind: str = "pdf") -> str:
+        """A file name that says what the pack is: board-pack-<scenario>-<model>.<kind>."""
+        t = self.figures["traceability"]
+        slug = re.sub(r"[^a-z0-9]+", "-", str(t["scenario"]).lower()).strip("-")[:60]
+        return f"board-pack-{slug or 'scenario'}-{t['funding_model'].replace('_', '-')}.{kind}"
 
     def pdf(self) -> bytes:
         """The report as a PDF (Typst, A4)."""
@@ -84,18 +88,6 @@ def _version() -> str:
         return version("obcsim")
     except PackageNotFoundError:
         return "unknown"
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain JSON values (NaN as None)."""
-    out = []
-    for row in frame.astype(object).to_dict("records"):
-        clean = {}
-        for k, v in row.items():
-            v = v.item() if hasattr(v, "item") else v
-            clean[str(k)] = None if isinstance(v, float) and np.isnan(v) else v
-        out.append(clean)
-    return out
 
 
 def _interval(x: np.ndarray) -> dict[str, float]:
@@ -123,7 +115,7 @@ def years_figures(drawn: appraisal.Case) -> list[dict[str, Any]]:
     years = appraisal.years_frame(drawn)
     total = years[years.agency == "total"]
     rows, running = [], 0.0
-    for r in _records(total):
+    for r in records(total):
         running += r["net"] * r["discount_factor"]
         rows.append(
             {
@@ -141,8 +133,8 @@ def who_pays(drawn: appraisal.Case, expected: appraisal.Case, model: str) -> lis
     """Per agency under `model`: contribution, benefit, net with its interval, P(worse off),
     and how much of the benefit is cashable."""
     frame = appraisal.funding_frame(drawn, model, priced_on=expected)
-    cash = {r["agency"]: r for r in _records(appraisal.cashability_frame(drawn))}
-    rows = _records(frame)
+    cash = {r["agency"]: r for r in records(appraisal.cashability_frame(drawn))}
+    rows = records(frame)
     for row in rows:
         agency = str(row["agency"])
         row["label"] = "Partners" if agency == "partners" else agency_label(agency)
@@ -162,7 +154,7 @@ def model_comparison(drawn: appraisal.Case, expected: appraisal.Case) -> list[di
     rows = []
     for model in shown:
         frame = appraisal.funding_frame(drawn, model, priced_on=expected)
-        for r in _records(frame):
+        for r in records(frame):
             if r["agency"] in funding.partners(drawn.scenario):
                 rows.append(
                     {
@@ -174,71 +166,6 @@ def model_comparison(drawn: appraisal.Case, expected: appraisal.Case) -> list[di
                     }
                 )
     return rows
-
-
-def drivers_figures(scn: Scenario, settings: Settings, runs: int, seed: int) -> dict[str, Any]:
-    """What drives the answer (`accounts.drivers`, without the Sobol indices): the base case
-    against the expected value, the programme's one-way swings (largest first), the evidence
-    worth having for the programme's decision (EVPPI at least 1% of the EVPI and twice its
-    standard error, as the drivers' sentences count it), the top inputs and the sentences."""
-    from obcsim.accounts.drivers import drivers, evidence_phrase
-    from obcsim.accounts.uncertainty import Evaluator, base_and_expected, inputs
-
-    items = inputs(scn)
-    if not items:  # nothing uncertain: the gap only
-        gap = _records(base_and_expected(Evaluator(scn, settings)))[0]
-        return {"gap": gap, "tornado": [], "evidence": [], "top": [], "sentences": [], "runs": 0}
-    d = drivers(scn, settings, runs=runs, seed=seed, sobol=False, n_jobs=1)
-    gap = next(g for g in _records(d.gap) if g["outcome"] == "programme")
-    swings = d.tornado[d.tornado.outcome == "programme"].head(TORNADO_ROWS)
-    keep = ["label", "input_low", "input_high", "base", "at_low", "at_high", "swing"]
-    values = d.evppi[d.evppi.outcome == "programme"]
-    real = values[(values.evppi >= 0.01 * values.evpi) & (values.evppi > 2 * values.se)]
-    key = {i.group: i.key for i in items}
-    evidence = [
-        {
-            "group": r["group"],
-            "phrase": evidence_phrase(key.get(r["group"], ""), r["group"]),
-            "evppi": r["evppi"],
-            "evpi": r["evpi"],
-        }
-        for r in _records(real)
-    ]
-    return {
-        "gap": gap,
-        "finding": d.finding(),
-        "tornado": _records(swings[keep]),
-        "evidence": evidence,
-        "top": list(d.top),
-        "sentences": list(d.sentences),
-        "runs": runs,
-    }
-
-
-def evaluation_figures(scn: Scenario, top: list[str]) -> dict[str, Any]:
-    """The evaluation plan: the OBC's own (monitoring from each go-live, the year-1 evaluation
-    and funding proposals in July to September 2014), the data each strand needs, and the
-    first day any participant's follow-up (`follow_up_days`) is complete. (The hook for the
-    evidence wing's full plan: power, time to evidence, the worth of each strand's evidence.)"""
-    follow = dt.timedelta(days=scn.follow_up_days)
-    strands = [
-        {
-            "strand": name,
-            "label": strand_label(name),
-            "go_live": s.go_live.isoformat() if s.go_live else None,
-            "first_outcomes": (s.go_live + follow).isoformat() if s.go_live else None,
-            "people_a_year": s.cohort.expected() * s.uptake.expected() if s.cohort else None,
-            "groups": list(s.groups),
-        }
-        for name, s in scn.costed()
-    ]
-    return {
-        "source": "the OBC's initial project plan, section 7",
-        "year_one_evaluation": "July to September 2014",
-        "strands": strands,
-        "follow_up_days": scn.follow_up_days,
-        "priorities": top,
-    }
 
 
 def _sha256_text(text: str) -> str:
@@ -301,7 +228,7 @@ def build(
             for k, v in rows
         ]
     rows = [(k, MODEL_WORDS[funding_model] if k == "funding models" else v) for k, v in rows]
-    apr = _records(appraisal.appraisal_frame(drawn))
+    apr = records(appraisal.appraisal_frame(drawn))
     programme = next(r for r in apr if r["agency"] == "total")
     drivers = drivers_figures(case_scn, settings, drivers_runs, seed)
     at = next(i for i, (k, _) in enumerate(rows) if k == "Monte Carlo") + 1
