@@ -17,6 +17,12 @@ MONEY = "($,.0f"  # en-GB: £1,234, (£1,234)
 WIDTH = 520
 GREEN, RED, GREY, BLUE = "#2b8a3e", "#c92a2a", "#868e96", "#1c5d99"
 FONT = "Liberation Sans"
+# £1,234k axis labels for wide ranges: "(£700k)" for losses
+THOUSANDS = (
+    "datum.value == 0 ? '£0' : datum.value < 0 ? '(£' + format(-datum.value / 1000, ',.0f') + 'k)' "
+    ": '£' + format(datum.value / 1000, ',.0f') + 'k'"
+)
+LEGEND = ("gross saving", "costs", "cumulative net (discounted)")
 
 
 def years(f: dict[str, Any]) -> alt.LayerChart:
@@ -33,19 +39,21 @@ def years(f: dict[str, Any]) -> alt.LayerChart:
         .encode(
             x=alt.X("year:O", title="programme year", axis=alt.Axis(labelAngle=0)),
             xOffset="what:N",
-            y=alt.Y("value:Q", title="£ a year", axis=alt.Axis(format=MONEY)),
+            y=alt.Y(
+                "value:Q", title="£ (bars: a year; line: to date)", axis=alt.Axis(format=MONEY)
+            ),
             color=alt.Color(
                 "what:N",
                 title=None,
-                scale=alt.Scale(domain=["gross saving", "costs"], range=[GREEN, RED]),
+                scale=alt.Scale(domain=[*LEGEND], range=[GREEN, RED, BLUE]),
                 legend=alt.Legend(orient="top"),
             ),
         )
     )
     line = (
         alt.Chart(pd.DataFrame(f["years"]))
-        .mark_line(point=True, color=BLUE)
-        .encode(x="year:O", y=alt.Y("cumulative_discounted_net:Q"))
+        .mark_line(point=True)
+        .encode(x="year:O", y=alt.Y("cumulative_discounted_net:Q"), color=alt.datum(LEGEND[2]))
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
     return (bars + line + zero).properties(width=WIDTH, height=200)
@@ -58,7 +66,7 @@ def net_positions(f: dict[str, Any]) -> alt.LayerChart:
     ).assign(ahead=lambda d: d.net >= 0)
     base = alt.Chart(data).encode(y=alt.Y("label:N", sort=None, title=None))
     bars = base.mark_bar(opacity=0.85).encode(
-        x=alt.X("net:Q", title="net position (present value)", axis=alt.Axis(format=MONEY)),
+        x=alt.X("net:Q", title="net position (present value)", axis=alt.Axis(labelExpr=THOUSANDS)),
         color=alt.Color(
             "ahead:N", scale=alt.Scale(domain=[True, False], range=[GREEN, RED]), legend=None
         ),
@@ -107,13 +115,13 @@ def drivers(f: dict[str, Any]) -> alt.LayerChart:
         lo=data[["at_low", "at_high"]].min(axis=1), hi=data[["at_low", "at_high"]].max(axis=1)
     )
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=300))
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=360))
     )
     bars = base.mark_bar(color=BLUE, opacity=0.8).encode(
         x=alt.X(
             "lo:Q",
             title="programme net present value",
-            axis=alt.Axis(format=MONEY),
+            axis=alt.Axis(labelExpr=THOUSANDS),
             scale=alt.Scale(zero=False),
         ),
         x2="hi:Q",
