@@ -367,3 +367,19 @@ def test_payment_by_results_all_up_front_is_as_published(barnet: Scenario) -> No
         assert rows[agency] == pytest.approx(cost, rel=1e-9, abs=1e-6)
     assert pbr.figures["traceability"]["pbr"] == {"attachment_share": 1.0, "commissioner": "police"}
     assert "Police commissions" in dict(pbr.figures["cover"])["payment by results"]
+
+
+def test_decision_names_a_strand_likely_to_lose(pack: boardpack.Pack) -> None:
+    """A funded strand that comes out ahead in under half the futures is named in the
+    recommendations with its chance; none is named when every strand is likelier ahead."""
+    from obcsim.outputs.boardpack_text import decision
+
+    def said(f: dict[str, Any]) -> str:
+        return " ".join(i for b in decision(f) if b["kind"] == "items" for i in b["items"])
+
+    f = pack.figures
+    assert all(s["p_ahead"] >= 0.5 for s in f["strands"])
+    assert "cost more than it saves" not in said(f)
+    weak = [{**f["strands"][0], "p_ahead": 0.2}, *f["strands"][1:]]
+    text = said({**f, "strands": weak})
+    assert f"on its own {weak[0]['label']} (20%) is more likely than not to cost more" in text

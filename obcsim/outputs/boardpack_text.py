@@ -88,6 +88,14 @@ def decision(f: dict[str, Any]) -> list[Block]:
             "That the Board note that under this model no paying partner is more likely than "
             "not to end up worse off (section 5)."
         )
+    weak = [s for s in f["strands"] if s["p_ahead"] < 0.5]
+    if weak and len(f["strands"]) > 1:
+        names = listed([f"{s['label']} ({pct(s['p_ahead'])})" for s in weak])
+        recs.append(
+            f"That the Board note that on its own {names} "
+            f"{'is' if len(weak) == 1 else 'are'} more likely than not to cost more than "
+            "it saves (its chance of coming out ahead in brackets; section 5)."
+        )
     evidence = f["drivers"]["evidence"]
     if evidence:
         worth = "; ".join(f"{e['phrase']} (worth up to {gbp(e['evppi'])})" for e in evidence[:3])
