@@ -383,3 +383,26 @@ def test_decision_names_a_strand_likely_to_lose(pack: boardpack.Pack) -> None:
     weak = [{**f["strands"][0], "p_ahead": 0.2}, *f["strands"][1:]]
     text = said({**f, "strands": weak})
     assert f"on its own {weak[0]['label']} (20%) is more likely than not to cost more" in text
+
+
+def test_draws_already_run_give_the_same_pack(barnet: Scenario, pack: boardpack.Pack) -> None:
+    """The app passes the draws its funding page ran: the pack prints the same figures as
+    when it runs them itself (same case, runs and seed)."""
+    from obcsim.model.montecarlo import run
+
+    case = funded(barnet, {"njp": 1.0, "iom": 1.0}, POOLED)
+    given = boardpack.build(
+        barnet,
+        Settings.of(barnet),
+        funding_model="pooled",
+        runs=1,  # taken from the draws
+        seed=0,
+        strands={"njp": 1.0, "iom": 1.0},
+        draws=run(case, RUNS, 3, "fast"),
+        scenario_path=BARNET,
+        drivers_runs=DRIVERS_RUNS,
+    )
+    for key in ("who_pays", "programme", "strands", "models", "years", "drivers"):
+        assert given.figures[key] == pack.figures[key], key
+    assert given.figures["traceability"]["runs"] == RUNS
+    assert given.figures["traceability"]["seed"] == 3

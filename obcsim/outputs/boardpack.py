@@ -30,6 +30,7 @@ from obcsim.case.funded import funded
 from obcsim.case.limits import check_horizon, check_run
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
+from obcsim.model.montecarlo import Draws
 from obcsim.outputs import cover, finance
 from obcsim.outputs.boardpack_blocks import (
     MODEL_WORDS,
@@ -172,6 +173,32 @@ def _sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def pack_cover(
+    scn: Scenario, case_scn: Scenario, expected: appraisal.Case, info: cover.Run, **how: Any
+) -> tuple[list[tuple[str, str]], str]:
+    """The committee workbook's cover rows for this pack, with the funded case's own rows (its
+    strands, shares, payment-by-results terms, hash) and the model in words; and the
+    scenario's SHA-256 (of its file, or of its YAML when it has none: an upload in the app)."""
+    rows = cover.cover_rows(expected, info)
+    rows[3:3] = [
+        ("strands funded", strands_note(scn, how["strands"])),
+        ("pooled shares", shares_note(case_scn)),
+        ("payment by results", pbr_note(case_scn)),
+        ("funded case SHA-256", how["case_sha256"]),
+    ]
+    digest = cover.sha256(info.scenario_path)
+    if info.scenario_path is None:
+        digest = _sha256_text(to_yaml(scn))
+        own = f"{digest} (of the scenario as obcsim writes it)"
+        rows = [(k, own if k == "scenario SHA-256" else v) for k, v in rows]
+    model, engine = info.models[0], how["engine"]
+    rows = [(k, MODEL_WORDS[model] if k == "funding models" else v) for k, v in rows]
+    rows = [(k, v.replace("(fast engine)", f"({engine} engine)")) for k, v in rows]
+    at = next(i for i, (k, _) in enumerate(rows) if k == "Monte Carlo") + 1
+    rows.insert(at, ("what drives the answer", drivers_note(how["drivers_runs"], info.seed or 1)))
+    return rows, digest
+
+
 def build(
     scn: Scenario,
     settings: Settings,
@@ -184,16 +211,22 @@ def build(
     pbr: Mapping[str, Any] | None = None,
     scenario_path: Path | None = None,
     drivers_runs: int = DRIVERS_RUNS,
+    draws: Draws | None = None,
 ) -> Pack:
-    """The board pack for `scn` with only `strands` funded (name -> cohort scale; None: all),
+    """The board pack for `scn` with only `strands` funded (name -> scale; None: all),
     pooled `shares` and payment-by-results terms `pbr` (`attachment_share`, `commissioner`;
-    None: the scenario's), under `funding_model`, from `runs` Monte Carlo
-    draws (fast engine) with `seed`; what drives the answer from `drivers_runs` draws of the
-    inputs through the closed form. Bad input raises `InputError` before any work."""
+    None: the scenario's), under `funding_model`, from `runs` Monte Carlo draws (fast engine)
+    with `seed`; what drives the answer from `drivers_runs` draws of the inputs through the
+    closed form. `draws`: Monte Carlo draws of the funded case already run (the app's funding
+    page), used as they are, so the pack prints the page's figures: their scenario is the case
+    appraised, their runs and seed are printed, and `strands` only describes it. Bad input
+    raises `InputError` before any work."""
     from obcsim.model.montecarlo import run as simulate
     from obcsim.outputs import boardpack_text
 
-    case_scn = funded(scn, strands, shares, pbr)
+    case_scn = funded(scn, strands, shares, pbr) if draws is None else draws.scenario
+    if draws is not None:
+        runs, seed = draws.runs, draws.seed
     if funding_model not in funding.MODELS:
         known = ", ".join(funding.MODELS)
         raise InputError("--funding", "", f"unknown funding model {funding_model!r} ({known})")
@@ -207,32 +240,17 @@ def build(
             f"must lie in [{MIN_DRIVERS_RUNS:,}, {MAX_DRIVERS_RUNS:,}]; got {drivers_runs:,}",
         )
     expected = appraisal.expected_case(case_scn, settings)
-    drawn = appraisal.draws_case(simulate(case_scn, runs, seed, "fast"), settings)
+    draws = draws if draws is not None else simulate(case_scn, runs, seed, "fast")
+    drawn = appraisal.draws_case(draws, settings)
     case_sha256 = _sha256_text(to_yaml(case_scn))
     info = cover.Run(scenario_path, runs, seed, (funding_model,), {}, _version())
-    rows = cover.cover_rows(expected, info)
-    funded_rows = [
-        ("strands funded", strands_note(scn, strands)),
-        ("pooled shares", shares_note(case_scn)),
-        ("payment by results", pbr_note(case_scn)),
-        ("funded case SHA-256", case_sha256),
-    ]
-    rows[3:3] = funded_rows
-    scenario_sha256 = cover.sha256(scenario_path)
-    if scenario_path is None:  # an upload or an edit in the app: hash the scenario's own YAML
-        scenario_sha256 = _sha256_text(to_yaml(scn))
-        rows = [
-            (k, f"{scenario_sha256} (of the scenario as obcsim writes it)")
-            if k == "scenario SHA-256"
-            else (k, v)
-            for k, v in rows
-        ]
-    rows = [(k, MODEL_WORDS[funding_model] if k == "funding models" else v) for k, v in rows]
+    how = {"strands": strands, "case_sha256": case_sha256, "engine": draws.engine}
+    rows, scenario_sha256 = pack_cover(
+        scn, case_scn, expected, info, **how, drivers_runs=drivers_runs
+    )
     apr = records(appraisal.appraisal_frame(drawn))
     programme = next(r for r in apr if r["agency"] == "total")
     drivers = drivers_figures(case_scn, settings, drivers_runs, seed)
-    at = next(i for i, (k, _) in enumerate(rows) if k == "Monte Carlo") + 1
-    rows.insert(at, ("what drives the answer", drivers_note(drivers_runs, seed)))
     figures: dict[str, Any] = {
         "title": f"{scn.name}: who pays, and how sure we are",
         "scenario": scn.name,
@@ -243,7 +261,7 @@ def build(
             "funded_case_sha256": case_sha256,
             "seed": seed,
             "runs": runs,
-            "engine": "fast",
+            "engine": draws.engine,
             "drivers_runs": drivers["runs"],
             "funding_model": funding_model,
             "strands": dict(strands) if strands is not None else None,
