@@ -10,7 +10,7 @@ from obcsim.obc.published import published_gross
 
 def test_shipped_values_are_what_backsolve_derives(barnet):
     derived = backsolve(barnet)
-    assert len(derived) == 15
+    assert len(derived) == 15  # the caution's charge in place of its arrest
     for d in derived:
         assert current_value(barnet, d.path) == d.value, d.path
 
@@ -21,6 +21,8 @@ def test_shipped_source_notes_say_how(barnet):
             note = barnet.unit_costs[d.path[1]].cost.source
         elif d.path[2] == "cascade":
             note = getattr(barnet.strand(d.path[1]).cascade, d.path[3]).source
+        elif d.path[2] == "charge":
+            note = barnet.strand(d.path[1]).charge.source
         else:
             note = barnet.strand(d.path[1]).unit_costs[d.path[3]].source
         assert note == d.source and note.startswith("back-solved")
@@ -64,3 +66,31 @@ def test_backsolve_refuses_an_impossible_structure(barnet_data):
     del barnet_data["strands"]["iom"]["unit_costs"]["custody"]
     with pytest.raises(ValueError, match="no custody events"):
         backsolve(scenario_from_data(barnet_data))
+
+
+def test_a_caution_replaces_a_prosecution_not_an_arrest(barnet, barnet_data):
+    """The cautioned were arrested already: the police save a charge on each of the 200
+    prosecutions and an arrest (NJP's) on each of the 20 avoided reoffences; switched off, every
+    episode is an arrest at £224.73. Both reproduce the published table."""
+    cc = barnet.strand("conditional_cautions")
+    assert cc.diverts_from == "prosecution"
+    arrest, charge = cc.unit_costs["arrest"].point(), cc.charge.point()
+    assert arrest == barnet.strand("njp").unit_costs["arrest"].point()
+    assert 200 * charge + 20 * arrest == pytest.approx(49_440, abs=0.005)
+    data = barnet_data["strands"]["conditional_cautions"]
+    del data["diverts_from"], data["charge"]
+    data["unit_costs"]["arrest"] = 49_440 / 220
+    off = scenario_from_data(barnet_data)
+    for scn in (barnet, off):
+        t = expected_tables(scn).set_index(["strand", "agency"])
+        assert round(t.loc[("conditional_cautions", "police"), "gross_saving"]) == 49_440
+    # Under the evidence (fewer prosecutions avoided) the two structures part.
+    from obcsim.model.expected import MEAN
+
+    on_mean = expected_tables(barnet, MEAN).set_index(["strand", "agency"])
+    off_mean = expected_tables(off, MEAN).set_index(["strand", "agency"])
+    key = ("conditional_cautions", "police")
+    assert on_mean.loc[key, "gross_saving"] != pytest.approx(off_mean.loc[key, "gross_saving"])
+    with pytest.raises(ValueError, match="diverts_from: prosecution and charge go together"):
+        data["diverts_from"] = "prosecution"
+        scenario_from_data(barnet_data)

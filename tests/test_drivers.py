@@ -151,7 +151,7 @@ def test_the_app_page_shows_the_chances_the_gap_and_the_drivers(barnet):
 
 def test_run_sets_its_mean_beside_the_base_case_and_the_expected_value(barnet, capsys):
     from obcsim.accounts import ledger
-    from obcsim.accounts.drivers import annual_gap
+    from obcsim.accounts.ledger import annual_gap
     from obcsim.model.montecarlo import run
 
     base, expected = annual_gap(barnet)

@@ -211,5 +211,6 @@ def test_the_obc_by_fault(barnet):
     # the back-solved unit costs spread between strands
     assert {f.measure for f in spread} == {"arrest", "community_order"}
     arrest = next(f for f in spread if f.measure == "arrest")
-    assert arrest.published / arrest.implied == pytest.approx(1416.317 / 224.72727, rel=1e-4)
+    # (the cautions' low £224.73 was a charge, not an arrest: see test_backsolve)
+    assert arrest.published / arrest.implied == pytest.approx(1416.317 / 862.8737, rel=1e-4)
     assert len(faults) == 10

@@ -24,30 +24,16 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from obcsim.accounts.ledger import expected_tables
 from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp
 from obcsim.accounts.uncertainty import Evaluator, base_and_expected
 from obcsim.accounts.years import Settings
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.model import sweep, voi
-from obcsim.model.expected import BASE, MEAN, Reader
 from obcsim.model.sensitivity import sobol_until, tornado
 
 RUNS = 20_000  # Monte Carlo draws for chances and EVPPI: P(ahead) to within about 0.3 points
 TOP = 3
-
-
-def annual_gap(scn: Scenario) -> tuple[float, float]:
-    """The programme's annual impact (year-1 layout) at the scenario's point estimates and at
-    the evidence's means: what `obcsim run` sets its Monte Carlo mean beside."""
-
-    def impact(value: Reader) -> float:
-        t = expected_tables(scn, value)
-        row = t[(t["strand"] == "all") & (t["agency"] == "total")]
-        return float(row["annual_impact"].to_numpy()[0])
-
-    return impact(BASE), impact(MEAN)
 
 
 def outcome_label(outcome: str) -> str:

@@ -204,3 +204,15 @@ def compare(
             }
         )
     return pd.DataFrame(rows)
+
+
+def annual_gap(scn: Scenario) -> tuple[float, float]:
+    """The programme's annual impact (year-1 layout) at the scenario's point estimates and at
+    the evidence's means: what `obcsim run` sets its Monte Carlo mean beside."""
+
+    def impact(value: expected.Reader) -> float:
+        t = expected_tables(scn, value)
+        row = t[(t["strand"] == "all") & (t["agency"] == "total")]
+        return float(row["annual_impact"].to_numpy()[0])
+
+    return impact(expected.BASE), impact(expected.MEAN)

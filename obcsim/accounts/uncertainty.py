@@ -55,6 +55,7 @@ WORDS = {
     "arrest": "arrests per episode",
     "community_order": "community orders per arrest",
     "custody": "custody per arrest",
+    "charge": "police charge per avoided prosecution",
 }
 
 

@@ -10,10 +10,10 @@ original figure and the factor added, and its price year becomes the scenario's.
 
 from __future__ import annotations
 
+import csv
+import io
 from functools import cache
 from importlib import resources
-
-import pandas as pd
 
 from obcsim.case.distributions import Dist
 from obcsim.case.scenario import Scenario
@@ -26,9 +26,8 @@ LINEAR = ("value", "min", "mode", "max", "mean", "sd", "loc", "base")  # scale w
 @cache
 def deflators() -> dict[str, float]:
     """GDP deflator index by financial year ("2012/13" -> 186.08...)."""
-    with resources.files("obcsim.data").joinpath(DEFLATORS).open("rb") as fh:
-        frame = pd.read_csv(fh, dtype={"year": str})
-    return dict(zip(frame.year, frame["index"].astype(float), strict=True))
+    text = resources.files("obcsim.data").joinpath(DEFLATORS).read_text(encoding="utf-8")
+    return {row["year"]: float(row["index"]) for row in csv.DictReader(io.StringIO(text))}
 
 
 def factor(from_year: str, to_year: str) -> float:

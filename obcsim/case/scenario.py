@@ -145,6 +145,17 @@ class Strand(_Model):
     cascade: Cascade = Field(default_factory=Cascade)
     capacity: Capacity | None = None
     breach: Breach | None = None
+    diverts_from: Literal["arrest", "prosecution"] = Field(
+        default="arrest",
+        description="what a diverted person's index episode is: an arrest and all that follows "
+        "(NJP), or a prosecution of someone already arrested (a conditional caution), whose "
+        "police cost is the charge (`charge`), not an arrest",
+    )
+    charge: NonNegative | None = Field(
+        default=None,
+        description="with diverts_from: prosecution, what the police save on a prosecution they "
+        "no longer prepare (GBP, borne by the arrest's agency), in place of an arrest",
+    )
     ramp_up: tuple[Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)], ...] = ()
     unit_costs: dict[Literal[EVENTS], NonNegative] = Field(default_factory=dict)  # type: ignore[valid-type]
     costs: tuple[CostItem, ...] = ()
@@ -155,7 +166,7 @@ class Strand(_Model):
             given = [f for f in ("go_live", "cohort") if getattr(self, f) is not None]
             given += [
                 f
-                for f in ("groups", "unit_costs", "costs", "capacity", "ramp_up")
+                for f in ("groups", "unit_costs", "costs", "capacity", "ramp_up", "charge")
                 if getattr(self, f)
             ]
             if given:
@@ -164,6 +175,11 @@ class Strand(_Model):
         for name in ("go_live", "cohort"):
             if getattr(self, name) is None:
                 raise ValueError(f"{name} is required for a costed strand")
+        if (self.diverts_from == "prosecution") != (self.charge is not None):
+            raise ValueError(
+                "diverts_from: prosecution and charge go together (a diverted prosecution saves "
+                "the police the charge, not an arrest)"
+            )
         if not self.groups:
             raise ValueError("groups is required for a costed strand (at least one group)")
         open_shares = [g for g, grp in self.groups.items() if grp.share is None]

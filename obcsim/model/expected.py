@@ -8,11 +8,14 @@ scenario's unit-cost scale:
     avoided episodes  E_s = N * u * q * (d + sum_g share_g * f_g * (p0_g - p1_g))
     gross saving      S[s,a] = E_s * k * sum over events j borne by a of count_j * cost_j
 
-count_j is the expected number of event j in one episode (the cascade). Each input is read by a
-`Reader`: `BASE` (the case's own points: the base-case tables), `MEAN` (the distributions'
-means) or any function that returns arrays (a vector of parameter sets, for sensitivity). Every
-factor is an independent draw in the Monte Carlo, and each enters every term at most once (with
-a relative reduction, p0 - p1 = p0 r), so the Monte Carlo mean converges to the `MEAN` figure.
+count_j is the expected number of event j in one episode (the cascade). A strand that diverts
+from prosecution (`diverts_from: prosecution`) prices its index episodes' arrests as the
+police's charge instead (`charge_adjustment`): its people were arrested before the caution.
+Each input is read by a `Reader`: `BASE` (the case's own points: the base-case tables), `MEAN`
+(the distributions' means) or any function that returns arrays (a vector of parameter sets, for
+sensitivity). Every factor is an independent draw in the Monte Carlo, and each enters every term
+at most once (with a relative reduction, p0 - p1 = p0 r), so the Monte Carlo mean converges to
+the `MEAN` figure.
 """
 
 from __future__ import annotations
@@ -81,6 +84,19 @@ def breaches(scn: Scenario, name: str, value: Reader = BASE) -> Any:
     return value(s.cohort) * value(s.uptake) * (1.0 - value(s.completion))
 
 
+def charge_adjustment(scn: Scenario, name: str, value: Reader = BASE) -> Any:
+    """With `diverts_from: prosecution`, each avoided index episode's arrest is priced as a
+    charge instead: N u q d x P(arrest) x (charge - arrest cost) x k, to the arrest's agency."""
+    s = scn.strand(name)
+    if s.charge is None:
+        return 0.0
+    assert s.cohort is not None
+    arrest = scn.unit_cost_dist(name, "arrest")
+    index = value(s.cohort) * value(s.uptake) * value(s.completion) * value(s.diversion)
+    per = value(scn.cascade_for(name)["arrest"]) * value(scn.unit_cost_scale)
+    return index * per * (value(s.charge) - (0.0 if arrest is None else value(arrest)))
+
+
 def gross_savings(scn: Scenario, value: Reader = BASE) -> dict[str, dict[str, Any]]:
     """S[strand][agency] for every costed strand, GBP a year; a strand's breach cost (what a
     non-completer costs beyond business as usual) is a negative saving to its agency."""
@@ -88,6 +104,9 @@ def gross_savings(scn: Scenario, value: Reader = BASE) -> dict[str, dict[str, An
     for name, strand in scn.costed():
         episodes = avoided_episodes(scn, name, value)
         out[name] = {a: episodes * c for a, c in cost_per_episode(scn, name, value).items()}
+        if strand.charge is not None:
+            police = scn.agency_of("arrest")
+            out[name][police] = out[name][police] + charge_adjustment(scn, name, value)
         if strand.breach is not None:
             lost = breaches(scn, name, value) * value(strand.breach.cost)
             out[name][strand.breach.agency] = out[name][strand.breach.agency] - lost

@@ -13,6 +13,8 @@ from their exact distributions, for every iteration at once:
     by group    T_g ~ Multinomial(T, shares)
     avoided     index ~ Binomial(T, d); reoffenders ~ Binomial(T_g, max(p0 - p1, 0))
     breaches    B ~ Binomial(N - T, u (1 - q) / (1 - u q))   (only where the strand has a breach)
+    charges     of A avoided arrests, Hypergeometric(index, reoffences, A) were index episodes,
+                priced as a charge (only where the strand diverts from prosecution)
     offences    K reoffenders commit K + Poisson(K (f - 1)) offences
     cascade     arrests ~ Binomial(K, a); hearings ~ Poisson(h x arrests);
                 community orders ~ Binomial(arrests, co);
@@ -78,6 +80,7 @@ def _strand(scn: Scenario, s: StrandDraw, rng: np.random.Generator) -> tuple[np.
     shares = np.clip(shares, 0.0, None) / np.clip(shares.sum(axis=1, keepdims=True), 1e-300, None)
     by_group = rng.multinomial(treated, shares)
     only_bau = rng.binomial(treated, s.diversion)
+    index = only_bau.copy()
     only_int = np.zeros(size, np.int64)
     for j, g in enumerate(s.groups):
         gap = g.reoffend_without - g.reoffend_with
@@ -90,6 +93,12 @@ def _strand(scn: Scenario, s: StrandDraw, rng: np.random.Generator) -> tuple[np.
     saving = np.zeros((size, len(scn.agencies)))
     for event, cost in s.unit_cost.items():
         saving[:, scn.agencies.index(scn.agency_of(event))] += cost * (plus[event] - minus[event])
+    if s.charge is not None:
+        # which avoided arrests were index episodes (priced as a charge): hypergeometric
+        arrests = plus["arrest"]
+        at_index = rng.hypergeometric(index, only_bau - index, arrests) if arrests.any() else 0
+        police = scn.agencies.index(scn.agency_of("arrest"))
+        saving[:, police] += (s.charge - s.unit_cost["arrest"]) * at_index
     if s.breach is not None:
         # among those not treated, who took part and did not complete: u (1 - q) / (1 - u q)
         reach = s.uptake * s.completion

@@ -210,6 +210,10 @@ def simulate(
         saving = dict.fromkeys(scn.agencies, 0.0)
         for event, cost in s.unit_cost.items():
             saving[scn.agency_of(event)] += float(cost[0] * np.dot(ep[f"n_{event}"], avoided))
+        if s.charge is not None:  # index episodes' arrests are charges (diverts from prosecution)
+            charged = ep["n_arrest"] * ep["is_index"]
+            extra = (s.charge[0] - s.unit_cost["arrest"][0]) * np.dot(charged, avoided)
+            saving[scn.agency_of("arrest")] += float(extra)
         if s.breach is not None:
             broke = people.takes_part & people.served & ~people.completes
             saving[s.breach[0]] -= float(s.breach[1][0] * broke.sum())
@@ -269,12 +273,15 @@ def _log(
         for world in worlds:
             p, t = int(ep["person"][k]), float(ep["time"][k])
             out.append(Event(p, name, world, t, what, "", 0.0))
+            charged = s.charge is not None and bool(ep["is_index"][k])
             for event, cost in s.unit_cost.items():
                 times = ep[f"n_{event}"][k]
                 if times:
-                    out.append(
-                        Event(
-                            p, name, world, t, event, scn.agency_of(event), float(times * cost[0])
-                        )
-                    )
+                    agency = scn.agency_of(event)
+                    if event == "arrest" and charged:  # a prosecution's charge, not an arrest
+                        assert s.charge is not None
+                        price = float(times * s.charge[0])
+                        out.append(Event(p, name, world, t, "charge", agency, price))
+                    else:
+                        out.append(Event(p, name, world, t, event, agency, float(times * cost[0])))
     return sorted(out, key=lambda e: (e.time, e.person))

@@ -41,6 +41,7 @@ class StrandDraw:
     service_days: np.ndarray | None
     max_wait_days: float | None
     breach: tuple[str, np.ndarray] | None  # (agency, cost per non-completer)
+    charge: np.ndarray | None = None  # an index episode's arrest priced as a charge instead
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def _strands(scn: Scenario, value: Sampler, size: int) -> dict[str, StrandDraw]:
             None if cap is None else value(cap.service_days),
             None if cap is None else cap.max_wait_days,
             None if s.breach is None else (s.breach.agency, value(s.breach.cost)),
+            None if s.charge is None else value(s.charge) * scale,
         )
     return out
 

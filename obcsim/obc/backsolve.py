@@ -116,6 +116,9 @@ def backsolve(scn: Scenario) -> list[Derived]:
                 if saving:
                     raise ValueError(f"{s}: published {agency} saving but no {event} events")
                 continue
+            if event == "arrest" and scn.strand(s).charge is not None:
+                out.append(_charge(scn, s, saving, episodes[s], counts[event]))
+                continue
             cost = shortest(saving / per_episode, per_episode, saving)
             out.append(
                 Derived(
@@ -129,6 +132,32 @@ def backsolve(scn: Scenario) -> list[Derived]:
     return out
 
 
+def _charge(scn: Scenario, s: str, saving: float, episodes: float, arrests: float) -> Derived:
+    """A strand that diverts from prosecution: its reoffences' arrests cost what the scenario
+    says an arrest costs, and the charge is what is left of the police saving per index
+    episode (the tables fix only their sum)."""
+    strand = scn.strand(s)
+    assert strand.cohort is not None
+    index = (
+        strand.cohort.point()
+        * strand.uptake.point()
+        * strand.completion.point()
+        * strand.diversion.point()
+    )
+    arrest = scn.unit_cost_dist(s, "arrest")
+    price = 0.0 if arrest is None else arrest.point()
+    reoffences = (episodes - index) * arrests
+    rest = saving - reoffences * price
+    charge = shortest(rest / (index * arrests), index * arrests, rest)
+    return Derived(
+        ("strands", s, "charge"),
+        charge,
+        f"back-solved (obcsim backsolve): published {s} police gross saving {_money(saving)}, "
+        f"less {reoffences:g} avoided reoffence arrests at {_money(price)}, / {index * arrests:g} "
+        "avoided prosecutions (their people were already arrested)",
+    )
+
+
 def current_value(scn: Scenario, path: tuple[str, ...]) -> float | None:
     """The scenario's present (mean) value at a back-solve path, or None if unset."""
     if path[0] == "unit_costs":
@@ -138,5 +167,7 @@ def current_value(scn: Scenario, path: tuple[str, ...]) -> float | None:
     if path[2] == "cascade":
         d = getattr(strand.cascade, path[3])
         return None if d is None else d.point()
+    if path[2] == "charge":
+        return None if strand.charge is None else strand.charge.point()
     d = strand.unit_costs.get(path[3])
     return None if d is None else d.point()

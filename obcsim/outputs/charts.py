@@ -239,12 +239,12 @@ def chances(table: pd.DataFrame) -> alt.Chart:
         text=[f"{p:.0%}" for p in table["p_ahead"]], ahead=table["p_ahead"] >= 0.5
     )
     base = alt.Chart(data).encode(
-        y=alt.Y("outcome:N", sort=list(data["outcome"]), title=None),
+        y=alt.Y("outcome:N", sort=list(data["outcome"]), title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X(
             "p_ahead:Q",
             title="P(comes out ahead)",
-            scale=alt.Scale(domain=[0, 1]),
-            axis=alt.Axis(format=".0%"),
+            scale=alt.Scale(domain=[0, 1.1], nice=False),  # room for the 100% label
+            axis=alt.Axis(format=".0%", values=[0, 0.25, 0.5, 0.75, 1]),
         ),
         tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("p_ahead:Q", format=".1%")],
     )
@@ -267,7 +267,7 @@ def tornado(frame: pd.DataFrame, base: float, top: int = 12) -> alt.Chart:
         alt.Chart(data)
         .mark_bar(color="#4c6ef5")
         .encode(
-            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
+            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=440)),
             x=alt.X(
                 "low:Q",
                 title="NPV (GBP), input at its 5th to 95th percentile",

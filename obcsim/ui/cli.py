@@ -138,7 +138,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from obcsim.accounts import ledger
-    from obcsim.accounts.drivers import annual_gap
+    from obcsim.accounts.ledger import annual_gap
     from obcsim.accounts.stream import streamed_summary
     from obcsim.model.montecarlo import run
     from obcsim.outputs import draws as draws_file

@@ -68,6 +68,8 @@ def show(scn: Scenario, seed: int) -> None:
             }
         ),
         hide_index=True,
+        height=35 * (len(shown) + 1) + 3,  # every row shown, no inner scroll
+        column_config={"Who": st.column_config.TextColumn(width="medium")},
     )
     st.subheader("The three assumptions that matter most")
     for i, label in enumerate(r["top"], 1):
