@@ -406,3 +406,16 @@ def test_draws_already_run_give_the_same_pack(barnet: Scenario, pack: boardpack.
         assert given.figures[key] == pack.figures[key], key
     assert given.figures["traceability"]["runs"] == RUNS
     assert given.figures["traceability"]["seed"] == 3
+
+
+def test_years_add_up_to_the_npv(pack: boardpack.Pack) -> None:
+    """The chart's cumulative discounted net at the horizon is the programme's NPV: sum over
+    years of (saving - costs) x the Green Book factor, recomputed here from the year rows."""
+    years = pack.figures["years"]
+    s = pack.figures["traceability"]["settings"]
+    factors = [1 / (1 + s["discount_rate"]) ** (y["year"] - 1) for y in years]  # t = 0, < 30y
+    by_hand = sum(
+        (y["gross_saving"] + y["costs"]) * df for y, df in zip(years, factors, strict=True)
+    )
+    assert by_hand == pytest.approx(pack.figures["programme"]["npv"], rel=1e-9)
+    assert years[-1]["cumulative_discounted_net"] == pytest.approx(by_hand, rel=1e-9)
