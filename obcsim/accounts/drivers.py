@@ -70,7 +70,8 @@ def sentences(
 ) -> list[str]:
     """Board sentences for each outcome's decision: the groups whose EVPPI is at least 1% of
     the EVPI and twice its standard error (smaller values are indistinguishable from
-    regression noise), largest first."""
+    regression noise), largest first. An agency whose position no evidence could change is
+    left out; the programme and each strand say so."""
     out = []
     for outcome in outcomes:
         rows = evppi[evppi["outcome"] == outcome]
@@ -78,7 +79,8 @@ def sentences(
         real = rows[(rows["evppi"] >= 0.01 * evpi) & (rows["evppi"] > 2 * rows["se"])]
         to = owner(outcome)
         if evpi <= 0 or real.empty:
-            out.append(f"No further evidence would change {_decision(outcome)}.")
+            if outcome == "programme" or outcome.startswith("strand:"):
+                out.append(f"No further evidence would change {_decision(outcome)}.")
             continue
         for group, value in zip(real["group"][:top], real["evppi"][:top].to_numpy(), strict=True):
             out.append(
@@ -200,7 +202,8 @@ def drivers(
     indices = sobol_until(items, ev.evaluate, seed, n_jobs=n_jobs) if sobol else None
     values = voi.evppi(items, X, Y)
     phrases = {i.group: evidence_phrase(i.key, i.group) for i in items}
-    said = sentences(values, phrases, [o for o in Y if o == "programme" or ":" in o])
+    order = sorted(Y, key=lambda o: (o != "programme", not o.startswith("strand:")))
+    said = sentences(values, phrases, order)
     return Drivers(
         scenario=scn.name,
         settings=settings,

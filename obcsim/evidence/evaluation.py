@@ -1,7 +1,9 @@
-"""The evaluators' report: prior against posterior, the measured effect, and the case re-run.
+"""The evaluators' report: prior against posterior with each prior's worth beside the data, the
+measured effect, the posterior predictive check, the prior-sensitivity table and the case
+re-run.
 
-`evaluate` gathers the figures (JSON-ready); `markdown` writes them for people, with a small
-text chart per parameter. The re-run uses the fast engine with the same seed before and after.
+`evaluate` gathers the figures (JSON-ready); `markdown` (evidence/report_text.py) writes them
+for people. The re-run uses the fast engine with the same seed before and after.
 """
 
 from __future__ import annotations
@@ -9,13 +11,26 @@ from __future__ import annotations
 from typing import Any
 
 from obcsim.accounts import ledger
-from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp
+from obcsim.accounts.money import STRAND_LABELS
+from obcsim.accounts.uncertainty import WORDS
 from obcsim.case.scenario import Scenario
-from obcsim.evidence import calibrate
+from obcsim.evidence import calibrate, predictive, priors
+from obcsim.evidence.effects import effects
 from obcsim.evidence.observed import Observed
 from obcsim.model.montecarlo import run
 
-WIDTH = 40
+
+def label(scn: Scenario, path: tuple[str, ...]) -> str:
+    """A parameter in plain words: 'Conditional cautions: reoffending with'."""
+    strand = path[1]
+    name = STRAND_LABELS.get(strand, strand)
+    name = name[:1].upper() + name[1:]
+    group = (
+        f" ({path[3].replace('_', ' ')})"
+        if path[2] == "groups" and len(scn.strand(strand).groups) > 1
+        else ""
+    )
+    return f"{name}: {WORDS.get(path[-1], path[-1])}{group}"
 
 
 def _interval(d: Any) -> tuple[float, float]:
@@ -38,21 +53,61 @@ def _case(scn: Scenario, runs: int, seed: int) -> list[dict[str, Any]]:
     ]
 
 
+def _effects(scn: Scenario, cal: calibrate.Calibration, obs: Observed) -> list[dict[str, Any]]:
+    out = []
+    for e in effects(cal, obs):
+        alone = e.data_alone
+        out.append(
+            {
+                "strand": e.strand,
+                "strand_label": STRAND_LABELS.get(e.strand, e.strand),
+                "group": e.subgroup,
+                "difference_mean": e.mean,
+                "difference_p05": e.low,
+                "difference_p95": e.high,
+                "itt_mean": e.itt_mean,
+                "itt_p05": e.itt_low,
+                "itt_p95": e.itt_high,
+                "data_alone": list(alone) if alone else None,
+                "no_effect_possible": e.no_effect_possible,
+                "published_interval": list(e.published_interval) if e.published_interval else None,
+                "published_includes_no_effect": bool(
+                    e.published_interval and e.published_interval[0] <= 0 <= e.published_interval[1]
+                ),
+            }
+        )
+    return out
+
+
+def sensitivity(scn: Scenario, obs: Observed, runs: int, seed: int) -> list[dict[str, Any]]:
+    """The effects and the programme's annual impact under each prior choice."""
+    out = []
+    for mode in priors.MODES:
+        cal = calibrate.updates(scn, obs, mode)
+        new = calibrate.calibrated(scn, obs, cal)
+        total = next(c for c in _case(new, runs, seed) if c["agency"] == "total")
+        out.append({"prior": mode, "effects": _effects(scn, cal, obs), "case": total})
+    return out
+
+
 def evaluate(
-    scn: Scenario, obs: Observed, runs: int = 2000, seed: int = 1
+    scn: Scenario, obs: Observed, runs: int = 2000, seed: int = 1, prior: str = "weak"
 ) -> tuple[Scenario, dict[str, Any]]:
     """The calibrated scenario and every figure of the report."""
-    ups = calibrate.updates(scn, obs)
-    new = calibrate.calibrated(scn, obs, ups)
+    cal = calibrate.updates(scn, obs, prior)
+    new = calibrate.calibrated(scn, obs, cal)
     params = []
-    for u in ups:
+    for u in cal.updates:
         params.append(
             {
                 "field": u.field,
+                "label": label(scn, u.path),
                 "kind": u.kind,
                 "n": u.n,
                 "events": u.events,
+                "data": u.data,
                 "prior_note": u.note,
+                "prior_ess": u.prior_ess,
                 "prior_mean": u.prior.expected(),
                 "prior_p05": _interval(u.prior)[0],
                 "prior_p95": _interval(u.prior)[1],
@@ -62,21 +117,9 @@ def evaluate(
                 "posterior": u.posterior.to_yaml(),
             }
         )
-    effects = [
-        {
-            "strand": e.strand,
-            "group": e.subgroup,
-            "difference_mean": e.mean,
-            "difference_p05": e.low,
-            "difference_p95": e.high,
-            "no_effect_possible": e.no_effect_possible,
-            "published_interval": list(e.published_interval) if e.published_interval else None,
-            "published_includes_no_effect": bool(
-                e.published_interval and e.published_interval[0] <= 0 <= e.published_interval[1]
-            ),
-        }
-        for e in calibrate.effects(scn, ups, obs)
-    ]
+    ppc = predictive.check(new, obs, seed)
+    for row in ppc:
+        row["strand_label"] = STRAND_LABELS.get(row["strand"], row["strand"])
     before, after = _case(scn, runs, seed), _case(new, runs, seed)
     case = [
         {
@@ -96,10 +139,17 @@ def evaluate(
         },
         "scenario": scn.name,
         "calibrated_scenario": new.name,
+        "calibrated_description": new.description,
+        "prior": prior,
+        "prior_words": calibrate.MODE_WORDS[prior],
+        "weak_cap": priors.CAP,
         "runs": runs,
         "seed": seed,
         "parameters": params,
-        "effects": effects,
+        "effects": _effects(scn, cal, obs),
+        "predictive_check": ppc,
+        "predictive_level": predictive.LEVEL,
+        "sensitivity": sensitivity(scn, obs, runs, seed),
         "case": case,
     }
     return new, figures
@@ -129,106 +179,8 @@ def observed_costs(scn: Scenario, obs: Observed) -> list[dict[str, Any]]:
     return out
 
 
-def _bar(lo: float, mean: float, hi: float, top: float) -> str:
-    cells = ["·"] * WIDTH
-
-    def at(x: float) -> int:
-        return min(WIDTH - 1, max(0, round(x / top * (WIDTH - 1))))
-
-    for i in range(at(lo), at(hi) + 1):
-        cells[i] = "="
-    cells[at(mean)] = "o"
-    return "|" + "".join(cells) + "|"
-
-
 def markdown(f: dict[str, Any]) -> str:
-    """The report for people."""
-    d = f["data"]
-    out = [
-        f"# Recalibration of '{f['scenario']}'",
-        "",
-        f"Data: `{d['file']}` (sha256 `{d['sha256'][:12]}`), {d['period']}, {d['rows']} rows.",
-        f"New scenario: '{f['calibrated_scenario']}'.",
-        "",
-        "## Prior and posterior",
-        "",
-        "| parameter | prior mean [90%] | posterior mean [90%] | data | prior |",
-        "|---|---|---|---|---|",
-    ]
-    for p in f["parameters"]:
-        data = (
-            f"{p['events']} of {p['n']}"
-            if p["kind"] == "beta"
-            else f"{p['events']} extra offences, {p['n']} reoffenders"
-        )
-        out.append(
-            f"| `{p['field']}` | {p['prior_mean']:.3f} [{p['prior_p05']:.3f}, "
-            f"{p['prior_p95']:.3f}] | {p['posterior_mean']:.3f} [{p['posterior_p05']:.3f}, "
-            f"{p['posterior_p95']:.3f}] | {data} | {p['prior_note']} |"
-        )
-    out += ["", "```"]
-    for p in f["parameters"]:
-        top = 1.0 if p["kind"] == "beta" else max(p["prior_p95"], p["posterior_p95"]) * 1.1
-        out.append(p["field"])
-        out.append(f"  prior     {_bar(p['prior_p05'], p['prior_mean'], p['prior_p95'], top)}")
-        out.append(
-            f"  posterior {_bar(p['posterior_p05'], p['posterior_mean'], p['posterior_p95'], top)}"
-        )
-    out += ["```", "(scale 0 to 1 for probabilities; o the mean, = the 90% interval)", ""]
-    out += ["## The effect against the comparison group", ""]
-    if not f["effects"]:
-        out.append("No strand has both intervention and comparison data: no effect measured.")
-    else:
-        out += [
-            "| strand | group | reoffending with minus without [90%] | flag |",
-            "|---|---|---|---|",
-        ]
-        for e in f["effects"]:
-            flag = "**the interval includes no effect**" if e["no_effect_possible"] else "an effect"
-            if e["published_includes_no_effect"]:
-                flag += "; **the published interval includes no effect**"
-            pub = (
-                f" (published interval {e['published_interval'][0]:+.3f} to "
-                f"{e['published_interval'][1]:+.3f})"
-                if e["published_interval"]
-                else ""
-            )
-            out.append(
-                f"| {STRAND_LABELS.get(e['strand'], e['strand'])} | {e['group']} | "
-                f"{e['difference_mean']:+.3f} [{e['difference_p05']:+.3f}, "
-                f"{e['difference_p95']:+.3f}]{pub} | {flag} |"
-            )
-    if f["costs"]:
-        out += [
-            "",
-            "## Actual costs (reported, not used to update the scenario)",
-            "",
-            "| strand | agency | row | observed | a year | scenario operating cost |",
-            "|---|---|---|---|---|---|",
-        ]
-        for c in f["costs"]:
-            out.append(
-                f"| {STRAND_LABELS.get(c['strand'], c['strand'])} | "
-                f"{agency_label(c['agency'])} | {c['row']} | {gbp(c['observed'])} | "
-                f"{gbp(c['observed_a_year'])} | {gbp(c['scenario_operating'])} |"
-            )
-    out += [
-        "",
-        f"## The case re-run ({f['runs']:,} fast-engine iterations, seed {f['seed']})",
-        "",
-        "Programme annual impact by agency (GBP a year): mean [90% interval], P(> 0).",
-        "",
-        "| agency | before | after |",
-        "|---|---|---|",
-    ]
-    for c in f["case"]:
+    """The report for people (written by evidence/report_text.py)."""
+    from obcsim.evidence.report_text import markdown as text
 
-        def cell(w: str, c: dict[str, Any] = c) -> str:
-            return (
-                f"{gbp(c[w + '_mean'])} [{gbp(c[w + '_p05'])}, {gbp(c[w + '_p95'])}], "
-                f"{c[w + '_p_positive']:.0%}"
-            )
-
-        label = "Programme" if c["agency"] == "total" else agency_label(c["agency"])
-        out.append(f"| {label} | {cell('before')} | {cell('after')} |")
-    return "\n".join(out) + "\n"
+    return text(f)

@@ -317,15 +317,24 @@ def synthetic(
     start: str = "2013-07-01",
     end: str = "2014-06-30",
 ) -> str:
-    """Outcomes CSV drawn from the model's own laws (binomial completion and reoffending, 1 +
-    Poisson offences per reoffender) at known rates: data for the walkthrough and the tests."""
+    """Outcomes CSV drawn from the model's own laws at known rates: data for the walkthrough
+    and the tests. The intervention group is intention to treat, as the model counts it:
+    completed ~ Bin(people, completion); completers reoffend at `reoffend_with`, the others at
+    `reoffend_without`; the comparison group at `reoffend_without`; each reoffender commits
+    1 + Poisson(offences_per_reoffender - 1) offences."""
     if strand not in dict(scn.costed()):
         raise ValueError(f"{strand!r} is not a costed strand of {scn.name!r}")
     rng = np.random.default_rng(seed)
     lines = [",".join(OUTCOMES)]
-    for group, p in (("intervention", reoffend_with), ("comparison", reoffend_without)):
-        completed = str(rng.binomial(people, completion)) if group == "intervention" else ""
-        reoffended = int(rng.binomial(people, p))
+    done = int(rng.binomial(people, completion))
+    for group in GROUPS:
+        if group == "intervention":
+            completed = str(done)
+            reoffended = int(rng.binomial(done, reoffend_with))
+            reoffended += int(rng.binomial(people - done, reoffend_without))
+        else:
+            completed = ""
+            reoffended = int(rng.binomial(people, reoffend_without))
         offences = reoffended + int(rng.poisson(reoffended * (offences_per_reoffender - 1)))
         lines.append(f"{strand},{group},{start},{end},{people},{completed},{reoffended},{offences}")
     return "\n".join(lines) + "\n"

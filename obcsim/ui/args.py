@@ -16,6 +16,7 @@ FUNDING = ("as_published", "pro_rata", "pooled", "pbr")
 FORMATS = ("csv", "md", "xlsx")
 DRAWS = ("parquet", "csv")
 PACK_FORMATS = ("pdf", "docx")
+PRIORS = ("weak", "scenario", "flat")
 SETTINGS = ("years", "discount_rate", "optimism_bias", "first_year", "green_book")
 FINANCE_OPTIONS = (*SETTINGS, "funding", "runs")
 
@@ -152,6 +153,32 @@ def _calibrate(p: argparse.ArgumentParser) -> None:
         help="fast-engine iterations for the re-run case (default 2000)",
     )
     p.add_argument("--seed", type=SEED, default=1, help="random seed (default 1)")
+    p.add_argument(
+        "--prior",
+        choices=PRIORS,
+        default="weak",
+        help="priors: 'weak' (default: values the scenario marks as assumed are worth at most "
+        "10 people), 'scenario' (its distributions as stated) or 'flat' (every rate uniform)",
+    )
+
+
+def _evaluate_plan(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--out", help="the plan as Markdown (and the same figures as .json)")
+    p.add_argument("--chart", help="the time-to-evidence chart (HTML)")
+    p.add_argument(
+        "--comparison-ratio",
+        type=whole(1, 100, "comparison people per participant"),
+        default=1,
+        help="comparison group size per participant (default 1)",
+    )
+    p.add_argument(
+        "--draws",
+        type=whole(1000, 1_000_000, "the limit on EVPPI draws"),
+        default=20_000,
+        help="Monte Carlo draws for the EVPPI (default 20,000)",
+    )
+    p.add_argument("--seed", type=SEED, default=1, help="random seed (default 1)")
 
 
 DRAWS_MAX = 2_000_000  # closed-form parameter sets held at once: about 0.5 GB for Barnet
@@ -216,6 +243,10 @@ def build_parser(commands: dict[str, Callable[[argparse.Namespace], int]], doc: 
         "reconcile": ("check the OBC's published tables, and a scenario against them", None),
         "run": ("Monte Carlo: distributions of savings and costs by agency", _run),
         "calibrate": ("update a scenario with observed outcomes (Bayesian)", _calibrate),
+        "evaluate-plan": (
+            "power, time to evidence and the worth of each evaluation (EVPPI)",
+            _evaluate_plan,
+        ),
         "app": ("the project board's app in your browser (Streamlit)", None),
         "backsolve": ("derive the OBC's hidden unit costs from its tables", None),
         "sensitivity": ("how sure the case is, and which assumptions drive it", _sensitivity),

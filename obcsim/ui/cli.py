@@ -25,6 +25,7 @@ from obcsim.outputs.files import Outputs
 from obcsim.ui.args import FINANCE_OPTIONS, FORMATS, SETTINGS
 from obcsim.ui.args import build_parser as args_parser
 from obcsim.ui.cmd_boardpack import cmd_boardpack
+from obcsim.ui.cmd_evaluate_plan import cmd_evaluate_plan
 from obcsim.ui.cmd_sensitivity import cmd_sensitivity
 
 
@@ -192,7 +193,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     scn = load_scenario(args.scenario)
     check_run(scn, args.runs, "fast")
     obs = observed.load(args.observed, scn)
-    new, figures = evaluation.evaluate(scn, obs, args.runs, args.seed)
+    new, figures = evaluation.evaluate(scn, obs, args.runs, args.seed, args.prior)
     texts = {"--out": to_yaml(new)}
     if args.report:
         texts["--report"] = evaluation.markdown(figures)
@@ -202,11 +203,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             outs.stage(flag).write_text(text, encoding="utf-8")
     written = [str(p) for p in targets.values()]
     print(f"wrote {', '.join(written)}", file=sys.stderr)
+    print(f"{new.name}\nprior: {figures['prior_words']}\n")
     for p in figures["parameters"]:
         print(
-            f"{p['field']}: {p['prior_mean']:.3f} -> {p['posterior_mean']:.3f} "
-            f"[{p['posterior_p05']:.3f}, {p['posterior_p95']:.3f}]"
+            f"{p['label']}: {p['prior_mean']:.3f} -> {p['posterior_mean']:.3f} "
+            f"[{p['posterior_p05']:.3f}, {p['posterior_p95']:.3f}] "
+            f"(data n = {p['n']:,}; prior worth {p['prior_ess']:.3g})"
         )
+    outside = [r for r in figures["predictive_check"] if not r["inside"]]
+    print(
+        f"predictive check: {len(figures['predictive_check']) - len(outside)} of "
+        f"{len(figures['predictive_check'])} observed counts inside their 90% intervals"
+    )
     total = next(c for c in figures["case"] if c["agency"] == "total")
     print(
         f"programme annual impact: {report.gbp(total['before_mean'])} -> "
@@ -227,6 +235,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "reconcile": cmd_reconcile,
     "run": cmd_run,
     "calibrate": cmd_calibrate,
+    "evaluate-plan": cmd_evaluate_plan,
     "app": cmd_app,
     "backsolve": cmd_backsolve,
     "sensitivity": cmd_sensitivity,
