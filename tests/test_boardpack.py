@@ -8,9 +8,11 @@ where one exists (a pooled budget splits the programme's cost by the shares exac
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -128,13 +130,18 @@ def test_evidence_worth_having_agrees_with_the_drivers_sentences(pack: boardpack
         assert 0 < e["evppi"] <= e["evpi"]
 
 
-def test_evaluation_plan_dates(pack: boardpack.Pack) -> None:
-    """The first complete outcome: go-live plus the follow-up (365 days: NJP 1 July 2013 ->
-    1 July 2014, IOM 1 March 2013 -> 1 March 2014, by hand)."""
+def test_evaluation_plan_by_hand(pack: boardpack.Pack) -> None:
+    """Outcomes complete by the end of the OBC's window (30 September 2014): a referral needs
+    365 days' follow-up and 183 to record it, so NJP (live 1 July 2013) has none; IOM (live
+    1 March 2013) has those referred in its first days, at its even rate."""
     e = pack.figures["evaluation"]
-    got = {s["strand"]: (s["go_live"], s["first_outcomes"]) for s in e["strands"]}
-    assert got == {"njp": ("2013-07-01", "2014-07-01"), "iom": ("2013-03-01", "2014-03-01")}
-    assert e["year_one_evaluation"] == "July to September 2014"
+    assert e["window_end"] == "2014-09-30" and e["year_one_evaluation"] == "July to September 2014"
+    got = {s["strand"]: s for s in e["strands"]}
+    assert got["njp"]["complete_by_window_end"] == 0
+    iom = got["iom"]
+    days = (dt.date(2014, 9, 30) - dt.date(2013, 3, 1)).days - 365 - 183
+    assert iom["complete_by_window_end"] == math.floor(iom["people_a_year"] * days / 365 + 0.5)
+    assert iom["needed"] >= e["jdl_minimum"] == 60
 
 
 def numbers(line: str) -> tuple[list[float], list[float]]:
@@ -203,6 +210,14 @@ def test_pdf_prints_the_figures(pack: boardpack.Pack, pdf_text: str) -> None:
     for r in f["drivers"]["tornado"]:  # in order; a long label wraps, its figures on line one
         line = next(ln for ln in lines if MONEY.search(ln) and r["label"].startswith(text_part(ln)))
         assert_row(line, [r["at_low"], r["at_high"], r["swing"]], [])
+    lines = section(pdf_text, "7. EVALUATION PLAN", "8. HOW THESE")
+    for e in f["evaluation"]["strands"]:
+        cells = re.split(r"\s{2,}", first_line(lines, e["label"]).strip())
+        assert cells[1] == e["go_live"] and cells[-1] == e["date_enough_complete"]
+        people, done, needed = (float(c.replace(",", "")) for c in cells[2:5])
+        assert people == pytest.approx(e["people_a_year"], abs=0.5)
+        assert done == e["complete_by_window_end"]
+        assert needed == math.ceil(e["needed"])
     flat = " ".join(pdf_text.split())
     for sentence in f["drivers"]["sentences"]:
         assert sentence in flat

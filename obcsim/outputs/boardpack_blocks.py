@@ -9,6 +9,7 @@ percentages, strands and agencies by name.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,11 @@ MODEL_WORDS = {
 def pct(p: float | None) -> str:
     """A probability as a whole percentage."""
     return "-" if p is None else f"{p:.0%}"
+
+
+def people(x: float) -> str:
+    """A number of people, rounded up; never when none would do."""
+    return f"{math.ceil(x):,}" if math.isfinite(x) else "never (no effect expected)"
 
 
 def span(lo: float, hi: float) -> str:
@@ -106,3 +112,13 @@ def table(key: str, columns: list[str], rows: list[list[str]], **kw: Any) -> Blo
 
 def chart(name: str, caption: str) -> Block:
     return {"kind": "chart", "name": name, "caption": caption}
+
+
+def case_line(f: dict[str, Any]) -> str:
+    """The funded case in one line: its strands and who pays."""
+    strands = listed([s["label"] for s in f["strands"]])
+    model = f["funding_model"]
+    terms = dict(f["cover"])
+    extra = {"pooled": terms.get("pooled shares"), "pbr": terms.get("payment by results")}
+    how = MODEL_WORDS[model].split(" (")[0]
+    return f"{strands}; {how}" + (f" ({extra[model]})" if extra.get(model) else "")

@@ -4,13 +4,12 @@ What drives the answer comes from `accounts.drivers` (the engine of `obcsim sens
 without its Sobol indices): the point estimates against the expected value, the programme's
 one-way swings, the evidence worth having for its decision (EVPPI) and the board sentences.
 The evaluation plan is the OBC's own (monitoring from go-live, the year-1 evaluation in July to
-September 2014) with each strand's go-live, people a year and first complete outcomes: the
-place to hook the evidence wing's full plan (power, time to evidence) when it lands.
+September 2014) set against the evidence wing's plan: per strand, the outcomes complete by the
+end of that window and the outcomes needed to measure the expected effect, and from when.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -85,25 +84,33 @@ def drivers_figures(scn: Scenario, settings: Settings, runs: int, seed: int) -> 
 
 def evaluation_figures(scn: Scenario, top: list[str]) -> dict[str, Any]:
     """The evaluation plan: the OBC's own (monitoring from each go-live, the year-1 evaluation
-    and funding proposals in July to September 2014), the data each strand needs, and the
-    first day any participant's follow-up (`follow_up_days`) is complete. (The hook for the
-    evidence wing's full plan: power, time to evidence, the worth of each strand's evidence.)"""
-    follow = dt.timedelta(days=scn.follow_up_days)
+    and funding proposals in July to September 2014), and from the evidence wing's plan
+    (`evidence.plan.power_table`, as `obcsim evaluate-plan`) per strand: people a year, how
+    many have a complete one-year outcome by the end of the OBC's window, how many are needed
+    (80% power for the expected effect, and the Justice Data Lab's minimum) and from when."""
+    from obcsim.evidence import power
+    from obcsim.evidence.plan import OBC_WINDOW, power_table
+
     strands = [
         {
-            "strand": name,
-            "label": strand_label(name),
-            "go_live": s.go_live.isoformat() if s.go_live else None,
-            "first_outcomes": (s.go_live + follow).isoformat() if s.go_live else None,
-            "people_a_year": s.cohort.expected() * s.uptake.expected() if s.cohort else None,
-            "groups": list(s.groups),
+            "strand": r["strand"],
+            "label": strand_label(r["strand"]),
+            "go_live": r["go_live"],
+            "people_a_year": r["participants_a_year"],
+            "expected_effect": r["expected_effect"],
+            "complete_by_window_end": r["complete_by_window_end"],
+            "power_at_window": r["power_at_window"],
+            "needed": max(r["cohort_for_80"], power.JDL_MINIMUM),
+            "date_enough_complete": r["date_enough_complete"],
         }
-        for name, s in scn.costed()
+        for r in power_table(scn)
     ]
     return {
         "source": "the OBC's initial project plan, section 7",
         "year_one_evaluation": "July to September 2014",
+        "window_end": OBC_WINDOW[1].isoformat(),
         "strands": strands,
         "follow_up_days": scn.follow_up_days,
+        "jdl_minimum": power.JDL_MINIMUM,
         "priorities": top,
     }

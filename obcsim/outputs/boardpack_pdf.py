@@ -54,7 +54,7 @@ TEMPLATE = r"""
     let n = b.columns.len()
     let widths = if b.widths == none { (2fr,) + (1fr,) * (n - 1) }
                  else { b.widths.map(w => w * 1fr) }
-    block(breakable: true, above: 0.6em, below: 1em, table(
+    block(breakable: b.rows.len() > 12, above: 0.6em, below: 1em, table(
       columns: widths, stroke: none, inset: (x: 4pt, y: 3.5pt),
       fill: (_, y) => if y == 0 { rgb("#dde4ee") } else if calc.even(y) { luma(246) },
       align: (x, y) => cellalign(b.align.at(x)) + if y == 0 { bottom } else { top },

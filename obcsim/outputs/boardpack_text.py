@@ -8,18 +8,21 @@ blocks out and add nothing; every number in them is formatted here from `figures
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from obcsim.accounts.money import agency_label, gbp
 from obcsim.outputs.boardpack_blocks import (
     MODEL_WORDS,
     Block,
+    case_line,
     chart,
     heading,
     items,
     listed,
     para,
     pct,
+    people,
     span,
     table,
 )
@@ -246,7 +249,7 @@ def drivers(f: dict[str, Any]) -> list[Block]:
         out += [
             para(
                 "What evidence is worth before the decisions are made (the expected value of "
-                "partial perfect information, for the programme and for each strand):"
+                "partial perfect information, for the programme, each strand and each partner):"
             ),
             items(d["sentences"]),
         ]
@@ -255,24 +258,50 @@ def drivers(f: dict[str, Any]) -> list[Block]:
 
 def evaluation(f: dict[str, Any]) -> list[Block]:
     e = f["evaluation"]
+    end = dt.date.fromisoformat(e["window_end"])
+    by = f"{end.day} {end:%B %Y}"
     rows = [
-        [s["label"], s["go_live"] or "-", f"{s['people_a_year']:,.0f}", s["first_outcomes"] or "-"]
+        [s["label"], s["go_live"], f"{s['people_a_year']:,.0f}",
+         f"{s['complete_by_window_end']:,.0f}", people(s["needed"]),
+         s["date_enough_complete"] or "never"]
         for s in e["strands"]
-    ]
+    ]  # fmt: skip
+    done = sum(s["complete_by_window_end"] for s in e["strands"])
+    dates = sorted(s["date_enough_complete"] for s in e["strands"] if s["date_enough_complete"])
     lines = [
-        f"Monitoring from each strand's go-live; the year-1 evaluation and future funding "
-        f"proposals in {e['year_one_evaluation']} ({e['source']}).",
+        f"The OBC plans monitoring from each strand's go-live and the year-1 evaluation and "
+        f"future funding proposals in {e['year_one_evaluation']} ({e['source']}).",
+        f"By {by}, {done:,.0f} participants in all have a complete one-year reoffending outcome "
+        f"({e['follow_up_days']} days' follow-up, then time to record it): "
+        + (
+            "the year-1 evaluation can report activity and costs, not yet the effect on "
+            "reoffending."
+            if done < e["jdl_minimum"]
+            else "enough to begin measuring the effect on reoffending."
+        ),
+    ]
+    if dates:
+        lines.append(
+            "Enough outcomes to detect each strand's expected effect (80% power, and at least "
+            f"the Justice Data Lab's {e['jdl_minimum']}) are complete from {dates[0]} to "
+            f"{dates[-1]} (table below; obcsim evaluate-plan gives the full plan)."
+        )
+    lines += [
         "Data each strand needs: people referred and starting, completions, proven reoffending "
-        f"within {e['follow_up_days']} days for them and for a comparison group, and the actual "
-        "costs by agency. No outcome is complete before the date below: the year-1 window sees "
-        "only the earliest referrals.",
-        "The evaluation re-runs this case on the observed outcomes (obcsim calibrate) and "
-        "re-allocates the costs in proportion to the benefits observed (the OBC's Figure 3).",
+        "for them and for a comparison group, and the actual costs by agency. The evaluation "
+        "re-runs this case on the outcomes observed (obcsim calibrate) and re-allocates the "
+        "costs in proportion to the benefits observed (the OBC's Figure 3).",
     ]
     if e["priorities"]:
-        lines.append("Measure first: " + "; ".join(e["priorities"]) + ".")
-    cols = ["Strand", "Go-live", "People a year (expected)", "First complete outcomes"]
-    return [heading("7. Evaluation plan"), items(lines), table("evaluation", cols, rows)]
+        lines.append("Evidence to get first: " + "; ".join(e["priorities"]) + " (section 6).")
+    cols = ["Strand", "Go-live", "People a year", f"Outcomes by {by}", "Needed", "Enough from"]
+    return [
+        heading("7. Evaluation plan"),
+        items(lines),
+        table(
+            "evaluation", cols, rows, align=["left"] + ["right"] * 5, widths=[16, 9, 7, 10, 7, 9]
+        ),
+    ]
 
 
 def production(f: dict[str, Any]) -> list[Block]:
@@ -290,16 +319,6 @@ def production(f: dict[str, Any]) -> list[Block]:
             widths=[1, 3],
         ),
     ]
-
-
-def case_line(f: dict[str, Any]) -> str:
-    """The funded case in one line: its strands and who pays."""
-    strands = listed([s["label"] for s in f["strands"]])
-    model = f["funding_model"]
-    terms = dict(f["cover"])
-    extra = {"pooled": terms.get("pooled shares"), "pbr": terms.get("payment by results")}
-    how = MODEL_WORDS[model].split(" (")[0]
-    return f"{strands}; {how}" + (f" ({extra[model]})" if extra.get(model) else "")
 
 
 def blocks(f: dict[str, Any]) -> list[Block]:
