@@ -395,6 +395,8 @@ def test_decision_names_a_strand_likely_to_lose(pack: boardpack.Pack) -> None:
     f = pack.figures
     assert all(s["p_ahead"] >= 0.5 for s in f["strands"])
     assert "cost more than it saves" not in said(f)
+    done = sum(s["complete_by_window_end"] for s in f["evaluation"]["strands"])
+    assert f"will have {done} complete reoffending outcomes, too few" in said(f)
     weak = [{**f["strands"][0], "p_ahead": 0.2}, *f["strands"][1:]]
     text = said({**f, "strands": weak})
     assert f"on its own {weak[0]['label']} (20%) is more likely than not to cost more" in text

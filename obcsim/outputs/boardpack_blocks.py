@@ -18,6 +18,9 @@ from obcsim.case.scenario import Scenario
 from obcsim.outputs.report import ILLEGAL_CHARACTERS_RE
 
 Block = dict[str, Any]
+BOARD = "Safer Communities Partnership Board"
+SHARED = {"pooled": "through ", "pbr": "by "}  # "costs shared through a pooled budget"
+CONTACT = "[Name, role, telephone and e-mail of the officer presenting this report]"
 MODEL_WORDS = {
     "as_published": "as published (each partner pays the costs the OBC puts on it)",
     "pro_rata": "pro rata to benefit (partners pay in proportion to their savings)",
@@ -72,6 +75,12 @@ def pbr_note(scn: Scenario) -> str:
         f"as a tariff per avoided episode; {agency_label(pbr.commissioner)} commissions and "
         "carries any shortfall"
     )
+
+
+def paying(f: dict[str, Any]) -> list[dict[str, Any]]:
+    """The agencies that pay under the chosen model, with their P(worse off)."""
+    rows = [r for r in f["who_pays"] if r.get("p_worse_off") is not None]
+    return [r for r in rows if r["agency"] not in ("total", "partners") and r["contribution"] > 0]
 
 
 def clean(x: Any) -> Any:

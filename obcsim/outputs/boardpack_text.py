@@ -13,7 +13,10 @@ from typing import Any
 
 from obcsim.accounts.money import agency_label, gbp
 from obcsim.outputs.boardpack_blocks import (
+    BOARD,
+    CONTACT,
     MODEL_WORDS,
+    SHARED,
     Block,
     case_line,
     chart,
@@ -21,20 +24,12 @@ from obcsim.outputs.boardpack_blocks import (
     items,
     listed,
     para,
+    paying,
     pct,
     people,
     span,
     table,
 )
-
-BOARD = "Safer Communities Partnership Board"
-SHARED = {"pooled": "through ", "pbr": "by "}
-CONTACT = "[Name, role, telephone and e-mail of the officer presenting this report]"
-
-
-def _who_is_exposed(f: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = [r for r in f["who_pays"] if r.get("p_worse_off") is not None]
-    return [r for r in rows if r["agency"] not in ("total", "partners") and r["contribution"] > 0]
 
 
 def summary(f: dict[str, Any]) -> list[Block]:
@@ -69,7 +64,7 @@ def summary(f: dict[str, Any]) -> list[Block]:
 def decision(f: dict[str, Any]) -> list[Block]:
     p, t = f["programme"], f["traceability"]
     strands = listed([s["label"] for s in f["strands"]])
-    exposed = [r for r in _who_is_exposed(f) if r["p_worse_off"] > 0.5]
+    exposed = [r for r in paying(f) if r["p_worse_off"] > 0.5]
     model = MODEL_WORDS[f["funding_model"]]
     verb = "agree" if p["p_npv_positive"] >= 0.5 else "consider whether"
     recs = [
@@ -106,6 +101,15 @@ def decision(f: dict[str, Any]) -> list[Block]:
             "That the Board ask the evaluation to resolve first the evidence worth most to its "
             f"decision: {worth}; perfect information on everything would be worth "
             f"{gbp(evidence[0]['evpi'])} (section 6)."
+        )
+    e = f["evaluation"]
+    done = sum(s["complete_by_window_end"] for s in e["strands"])
+    if done < e["jdl_minimum"]:
+        recs.append(
+            f"That the Board note that the year-1 evaluation ({e['year_one_evaluation']}) will "
+            f"have {done:,.0f} complete reoffending outcomes, too few to measure the effect, and "
+            "agree to judge it on activity and costs, and on reoffending when enough outcomes "
+            "are complete (section 7)."
         )
     return [heading("2. Decision requested"), para("The Board is asked:"), items(recs, True)]
 
@@ -196,7 +200,7 @@ def who_pays(f: dict[str, Any]) -> list[Block]:
 
 def risks(f: dict[str, Any]) -> list[Block]:
     p = f["programme"]
-    rows = [[r["label"], pct(r["p_worse_off"]), gbp(r["net_p05"])] for r in _who_is_exposed(f)]
+    rows = [[r["label"], pct(r["p_worse_off"]), gbp(r["net_p05"])] for r in paying(f)]
     strand_rows = [
         [s["label"], gbp(s["mean"]), span(s["p05"], s["p95"]), pct(s["p_ahead"])]
         for s in f["strands"]
