@@ -15,6 +15,7 @@ ENGINES = ("flow", "fast")
 FUNDING = ("as_published", "pro_rata", "pooled", "pbr")
 FORMATS = ("csv", "md", "xlsx")
 DRAWS = ("parquet", "csv")
+PACK_FORMATS = ("pdf", "docx")
 PRIORS = ("weak", "scenario", "flat")
 SETTINGS = ("years", "discount_rate", "optimism_bias", "first_year", "green_book")
 FINANCE_OPTIONS = (*SETTINGS, "funding", "runs")
@@ -77,6 +78,43 @@ def _tables(p: argparse.ArgumentParser) -> None:
     g.add_argument("--funding", choices=FUNDING, help="one funding model (default: all)")
     g.add_argument(
         "--runs", type=RUNS, help="Monte Carlo runs (fast engine) for intervals and P(worse off)"
+    )
+    g.add_argument("--seed", type=SEED, default=1, help="random seed (default 1)")
+
+
+def _boardpack(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--out", help="the report to write: .pdf, or .docx (editable in Word)")
+    p.add_argument("--format", choices=PACK_FORMATS, help="file format for --out")
+    p.add_argument("--json", action="store_true", help="print every figure of the report as JSON")
+    g = p.add_argument_group("the case and its finance")
+    g.add_argument(
+        "--strands",
+        help="strands to fund, each at a scale (cohort and running costs), e.g. njp,iom or "
+        "njp=1,iom=0.5 (default: all as the scenario states them)",
+    )
+    g.add_argument(
+        "--funding",
+        choices=FUNDING,
+        default="as_published",
+        help="who pays (default as_published)",
+    )
+    g.add_argument(
+        "--shares",
+        help="pooled budget shares, e.g. police=0.4,council=0.4,probation=0.2 "
+        "(default: the scenario's finance.pooled_shares)",
+    )
+    g.add_argument(
+        "--attachment-share",
+        type=fraction(),
+        help="payment by results: the share of the costs paid up front (default: the scenario's)",
+    )
+    g.add_argument(
+        "--commissioner", help="payment by results: the agency that commissions (and pays the rest)"
+    )
+    _settings(g)
+    g.add_argument(
+        "--runs", type=RUNS, default=2000, help="Monte Carlo runs (fast engine; default 2000)"
     )
     g.add_argument("--seed", type=SEED, default=1, help="random seed (default 1)")
 
@@ -212,6 +250,7 @@ def build_parser(commands: dict[str, Callable[[argparse.Namespace], int]], doc: 
         "app": ("the project board's app in your browser (Streamlit)", None),
         "backsolve": ("derive the OBC's hidden unit costs from its tables", None),
         "sensitivity": ("how sure the case is, and which assumptions drive it", _sensitivity),
+        "boardpack": ("the board's committee report: who pays, how sure (PDF or Word)", _boardpack),
     }
     for name, (text, add) in helps.items():
         p = sub.add_parser(name, help=text)

@@ -24,6 +24,7 @@ from obcsim.errors import InputError
 from obcsim.outputs.files import Outputs
 from obcsim.ui.args import FINANCE_OPTIONS, FORMATS, SETTINGS
 from obcsim.ui.args import build_parser as args_parser
+from obcsim.ui.cmd_boardpack import cmd_boardpack
 from obcsim.ui.cmd_evaluate_plan import cmd_evaluate_plan
 from obcsim.ui.cmd_sensitivity import cmd_sensitivity
 
@@ -238,6 +239,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "app": cmd_app,
     "backsolve": cmd_backsolve,
     "sensitivity": cmd_sensitivity,
+    "boardpack": cmd_boardpack,
 }
 
 
