@@ -207,3 +207,22 @@ def test_pooled_starts_from_equal_shares_that_add_up(barnet):
     assert rows.loc["police", "contribution"] == pytest.approx(
         shares[1] / 100 * rows.loc["total", "contribution"]
     )
+
+
+def test_the_page_offers_the_board_pack_of_its_own_figures(page):
+    """Both buttons are on the page, and the pack they build from the page's own draws prints
+    the page's programme NPV and partners' chances (the pack's figures, read back from its PDF,
+    are tests/test_boardpack.py's)."""
+    from obcsim.outputs import boardpack
+
+    labels = [b.proto.label for b in page.get("download_button")]
+    assert {"Board pack (PDF)", "Board pack (Word)"} <= set(labels)
+    shown = page.session_state["funding_position"]
+    (pos, draws), _ = next(reversed(page.session_state["positions"].values()))
+    assert pos is shown
+    pack = boardpack.build(
+        draws.scenario, Settings.of(draws.scenario), funding_model="pooled", runs=draws.runs,
+        seed=draws.seed, strands=dict(POOLED.strands), shares=dict(POOLED.shares), draws=draws,
+        drivers_runs=boardpack.MIN_DRIVERS_RUNS,
+    )  # fmt: skip
+    assert pack.figures["programme"]["npv"] == pytest.approx(shown.programme["npv"])

@@ -25,30 +25,12 @@ import pandas as pd
 
 from obcsim.accounts import appraisal, cashability, funding
 from obcsim.accounts.years import Settings
-from obcsim.case import edit
-from obcsim.case.load import scenario_from_data
+from obcsim.case.funded import funded as case_funded
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.model.montecarlo import Draws
 
 ALL_YEARS = 0  # the `year` of the rows over the whole horizon (present values)
-SCALED = ("value", "min", "mode", "max", "mean", "sd", "base", "loc")  # location-scale params
-
-
-def _scaled(value: Any, k: float) -> Any:
-    """A value's YAML data with its random variable multiplied by `k` (a PERT's min, mode and
-    max, a lognormal's mean and sd, a gamma's rate divided), so its spread scales with it."""
-    if k == 1:
-        return value
-    if isinstance(value, int | float):
-        return value * k
-    out = dict(value)
-    for p in SCALED:
-        if out.get(p) is not None:
-            out[p] = out[p] * k
-    if out.get("rate") is not None:
-        out["rate"] = out["rate"] / k
-    return out
 
 
 @dataclass(frozen=True)
@@ -77,24 +59,13 @@ def funded(scn: Scenario, choice: Choice, source: str = "funding choice") -> Sce
     bad = [s for s, k in choice.strands.items() if not (0 < k <= 10)]
     if bad:
         raise InputError(source, f"scale of {bad[0]}", "a scale is more than 0 and at most 10")
-    data = edit.scenario_data(scn)
-    for name, k in choice.strands.items():
-        strand = data["strands"][name]
-        strand["cohort"] = _scaled(strand["cohort"], k)
-        for item in strand.get("costs", []):
-            if item["kind"] == "operating":
-                item["amount"] = _scaled(item["amount"], k)
-    for name in names:
-        if name not in choice.strands:
-            del data["strands"][name]
-    fin = data.setdefault("finance", {})
-    if choice.model == "pooled":
-        fin["pooled_shares"] = dict(choice.shares)
-    if choice.attachment_share is not None:
-        fin.setdefault("pbr", {})["attachment_share"] = choice.attachment_share
-    if choice.commissioner is not None:
-        fin.setdefault("pbr", {})["commissioner"] = choice.commissioner
-    return scenario_from_data(data, source)
+    pbr = {"attachment_share": choice.attachment_share, "commissioner": choice.commissioner}
+    return case_funded(
+        scn,
+        dict(choice.strands),
+        dict(choice.shares) if choice.model == "pooled" else None,
+        {k: v for k, v in pbr.items() if v is not None},
+    )
 
 
 @dataclass(frozen=True)

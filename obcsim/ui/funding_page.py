@@ -18,6 +18,8 @@ from obcsim.outputs import boardcharts, boardview
 from obcsim.ui.state import View, guarded, headline, recall, remember, scenario_key, simulate
 from obcsim.ui.tables_page import stem
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 def choose(view: View) -> Choice:
     """The board's choice, from the page's controls."""
@@ -114,31 +116,30 @@ def result(view: View, choice: Choice) -> tuple[Position, Draws] | None:
 
 
 def boardpack_download(view: View, choice: Choice, draws: Draws) -> None:
-    """BOARD PACK HOOK (issue 13, item 3). When `obcsim/outputs/boardpack.py` is on main,
-    replace the caption below with the two buttons (built only when clicked; the pack prints
-    the page's figures, as `draws` are the funded case's own):
+    """The board pack (PDF and Word) of the funded case, built only when a button is clicked
+    (a callable `data`), from the page's own draws, so it prints the page's figures."""
+    from obcsim.outputs import boardpack
 
-        from obcsim.outputs import boardpack
+    terms = {"attachment_share": choice.attachment_share, "commissioner": choice.commissioner}
 
-        terms = {"attachment_share": choice.attachment_share, "commissioner": choice.commissioner}
-        def pack() -> boardpack.Pack:
-            return boardpack.build(
-                view.scn, view.settings, funding_model=choice.model, runs=view.runs,
-                seed=view.seed, strands=dict(choice.strands), shares=dict(choice.shares) or None,
-                pbr=terms if choice.model == "pbr" else None, draws=draws,
-            )
+    def pack() -> boardpack.Pack:
+        return boardpack.build(
+            view.scn,
+            view.settings,
+            funding_model=choice.model,
+            runs=view.runs,
+            seed=view.seed,
+            strands=dict(choice.strands),
+            shares=dict(choice.shares) or None,
+            pbr=terms if choice.model == "pbr" else None,
+            draws=draws,
+        )
 
-        a, b = st.columns(2)
-        a.download_button("Board pack (PDF)", lambda: pack().pdf(),
-                          f"board-pack-{choice.model}-{stem(view)}.pdf", "application/pdf")
-        b.download_button("Board pack (Word)", lambda: pack().docx(),
-                          f"board-pack-{choice.model}-{stem(view)}.docx", DOCX)
-
-    (DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"; the
-    browser walkthrough in tests/test_browser.py already downloads a button named "Board pack"
-    when there is one, and checks the file's suffix.)
-    """
-    st.caption("The board pack (PDF or Word) download joins here when it lands.")
+    name = f"board-pack-{choice.model}-{stem(view)}"
+    a, b = st.columns(2)
+    a.download_button("Board pack (PDF)", lambda: pack().pdf(), f"{name}.pdf", "application/pdf")
+    b.download_button("Board pack (Word)", lambda: pack().docx(), f"{name}.docx", DOCX)
+    st.caption("A committee report of this case and funding model, to circulate; about 3 s.")
 
 
 def show(view: View) -> None:
