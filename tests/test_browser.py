@@ -204,7 +204,7 @@ def test_readme_walkthrough_fund_njp_and_iom_pooled_40_40_20(server, browser, si
         page.wait_for_timeout(800)
         check(page, errors)
         page.screenshot(path=str(ARTIFACTS / f"funding-{part}-{size[0]}x{size[1]}.png"))
-    # 5. Download the funding position (and the board pack, when it is on the page).
+    # 5. Download the funding position and the board pack (PDF and Word).
     with page.expect_download() as caught:
         page.get_by_role("button", name="Funding position (CSV)").click()
     assert caught.value.suggested_filename.startswith("obcsim-funding-pooled-barnet-")
@@ -216,9 +216,15 @@ def test_readme_walkthrough_fund_njp_and_iom_pooled_40_40_20(server, browser, si
     for agency, share in (("council", 0.4), ("police", 0.4), ("probation", 0.2)):
         assert float(pv[agency]["contribution"]) == pytest.approx(share * total)
     assert {r["model"] for r in rows} == {"pooled"}
-    pack = page.get_by_role("button", name=re.compile("Board pack"))
-    if pack.count():
-        with page.expect_download() as caught:
-            pack.first.click()
-        assert caught.value.suggested_filename.endswith((".pdf", ".docx"))
+    settle(page)  # the CSV button's click reruns the page: wait for the fresh buttons
+    for label, suffix in (("Board pack (PDF)", ".pdf"), ("Board pack (Word)", ".docx")):
+        with page.expect_download(timeout=120_000) as caught:  # built on click: seconds
+            page.get_by_role("button", name=label).click()
+        assert caught.value.suggested_filename.startswith("board-pack-pooled-")
+        assert caught.value.suggested_filename.endswith(suffix)
+        path = tmp_path / caught.value.suggested_filename
+        caught.value.save_as(path)
+        head = path.read_bytes()[:4]
+        assert head == (b"%PDF" if suffix == ".pdf" else b"PK\x03\x04"), head
+        settle(page)
     assert not errors, errors[:3]
