@@ -37,7 +37,7 @@ def show(scn: Scenario, seed: int) -> None:
     """The page for the scenario as edited."""
     text = edit.to_yaml(scn)
     sobol = st.toggle(
-        "Also apportion the variance (Sobol' indices; about half a minute)", key="sobol"
+        "Also apportion the variance (Sobol' indices; about five seconds)", key="sobol"
     )
     with st.spinner("Working out what drives the answer..."):
         r = _report(text, scn.name, seed, sobol)
