@@ -238,6 +238,20 @@ def programme_headline(position: Position) -> dict[str, str]:
     }
 
 
+def _money_columns(t: pd.DataFrame) -> dict[str, list[str]]:
+    """What a row of a `Position` frame pays, gains and nets, written for people."""
+    return {
+        "pays": [gbp(v) for v in t.contribution],
+        "gains": [gbp(v) for v in t.benefit],
+        "of which cashable": [gbp(v) for v in t.cashable],
+        "net position": [gbp(v) for v in t.net],
+        "net: 90% interval": [
+            interval(lo, hi) for lo, hi in zip(t.net_p05, t.net_p95, strict=True)
+        ],
+        "P(worse off)": [pct(p) for p in t.p_worse_off],
+    }
+
+
 def partners_display(position: Position) -> pd.DataFrame:
     """Who pays and who gains over the horizon (present values), one row per agency."""
     t = position.partners
@@ -245,14 +259,7 @@ def partners_display(position: Position) -> pd.DataFrame:
         {
             "agency": [who(a) for a in t.agency],
             "partner": ["yes" if p else "" for p in t.partner],
-            "pays": [gbp(v) for v in t.contribution],
-            "gains": [gbp(v) for v in t.benefit],
-            "of which cashable": [gbp(v) for v in t.cashable],
-            "net position": [gbp(v) for v in t.net],
-            "net: 90% interval": [
-                interval(lo, hi) for lo, hi in zip(t.net_p05, t.net_p95, strict=True)
-            ],
-            "P(worse off)": [pct(p) for p in t.p_worse_off],
+            **_money_columns(t),
         }
     )
 
@@ -267,14 +274,7 @@ def years_display(position: Position, agency: str) -> pd.DataFrame:
             "year": [
                 "all years (present value)" if y == ALL_YEARS else f"year {y}" for y in both.year
             ],
-            "pays": [gbp(v) for v in both.contribution],
-            "gains": [gbp(v) for v in both.benefit],
-            "of which cashable": [gbp(v) for v in both.cashable],
-            "net position": [gbp(v) for v in both.net],
-            "net: 90% interval": [
-                interval(lo, hi) for lo, hi in zip(both.net_p05, both.net_p95, strict=True)
-            ],
-            "P(worse off)": [pct(p) for p in both.p_worse_off],
+            **_money_columns(both),
         }
     )
 
