@@ -89,3 +89,22 @@ def one_strand(
         },
         "strands": {"coaches": strand},
     }
+
+
+def run_notebook(path: Path, workdir: Path) -> str:
+    """Execute a notebook in `workdir` (the runner is in the dev extra: a missing one fails
+    rather than skipping quietly); the text of every code cell's outputs."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    )
+    client.execute()
+    return "".join(
+        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from conftest import BARNET, ROOT, run_cli
+from conftest import BARNET, ROOT, run_cli, run_notebook
 from obcsim.case.load import scenario_from_data
 from obcsim.evidence import calibrate, evaluation, likelihood, observed, predictive, priors
 
@@ -404,21 +404,7 @@ def test_bad_observed_data(tmp_path: Path, case):
 
 
 def test_the_notebook_runs(tmp_path: Path):
-    # The runner is in the dev extra: a missing one fails here rather than skipping quietly.
-    import nbclient
-    import nbformat
-
-    nb = nbformat.read(ROOT / "notebooks" / "recalibrate.ipynb", as_version=4)
-    client = nbclient.NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    )
-    client.execute()
-    outputs = "".join(
-        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-    )
+    outputs = run_notebook(ROOT / "notebooks" / "recalibrate.ipynb", tmp_path)
     assert "posterior" in outputs and np.isfinite(len(outputs))
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from conftest import BARNET, ROOT, run_cli
+from conftest import BARNET, ROOT, run_cli, run_notebook
 from obcsim.accounts.years import Settings
 from obcsim.evidence import plan, plan_text, power
 from obcsim.model import arrivals
@@ -171,19 +171,6 @@ def test_the_apps_plan_page(monkeypatch):
 
 
 def test_the_plan_notebook_runs(tmp_path: Path):
-    import nbclient
-    import nbformat
-
-    nb = nbformat.read(ROOT / "notebooks" / "evaluation_plan.ipynb", as_version=4)
-    client = nbclient.NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    )
-    client.execute()
-    outputs = "".join(
-        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-    )
+    outputs = run_notebook(ROOT / "notebooks" / "evaluation_plan.ipynb", tmp_path)
     assert "complete one-year outcome" in outputs and "cohort for 80% power" in outputs
     assert (tmp_path / "plan.md").read_text().startswith("# Evaluation plan")
