@@ -308,3 +308,54 @@ def test_headline_is_the_reports(app):
     """Second route for the three headline figures: `report.headline` of the draws shown."""
     for value in report.headline(ledger.summary(shown_draws(app))).values():
         assert value in texts(app)
+
+
+def test_costs_are_under_a_fold_drawn_only_when_open_and_edits_there_hold(app):
+    def cost_inputs():
+        return [w for w in app.sidebar.number_input if w.key and ".costs." in w.key]
+
+    assert not cost_inputs()  # closed: not drawn, so the first page loads faster
+    app.session_state["costs_open"] = True
+    app.run()
+    assert len(cost_inputs()) == 4
+    widget(app, "strands.njp.costs.0.amount").set_value(9_000).run()
+    assert app.subheader[0].value.endswith(", edited")
+    app.session_state["costs_open"] = False
+    app.run()
+    assert not cost_inputs() and app.subheader[0].value.endswith(", edited")
+    scn = app.session_state["last_good"]["scn"]
+    assert scn.strands.njp.costs[0].amount.point() == pytest.approx(9_000)
+    app.session_state["costs_open"] = True
+    app.run()
+    assert widget(app, "strands.njp.costs.0.amount").value == 9_000
+
+
+def test_sessions_share_results_and_charts_are_altairs_own():
+    """A second visitor to the same case is served the first's draws (same scenario, runs and
+    seed give the same draws); the first page's charts are Altair's specs as Streamlit would
+    send them with `st.altair_chart` (no Altair theme, same marks and encodings)."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from obcsim.outputs import charts
+
+    first, second = (AppTest.from_file(APP, default_timeout=120) for _ in range(2))
+    first.run(), second.run()
+    assert shown_draws(first) is shown_draws(second)
+    sent = json.loads(second.get("vega_lite_chart")[0].proto.spec)
+    own = _convert_altair_to_vega_lite_spec(
+        charts.impact_distribution(ledger.draw_frame(shown_draws(second)))
+    )
+    assert "config" not in sent and "config" not in own
+    assert sent["facet"] == own["facet"] and sent["spec"]["encoding"] == own["spec"]["encoding"]
+
+
+def test_the_shared_results_cache_is_bounded():
+    from obcsim.ui import state
+
+    for i in range(state.CACHE_SIZE + 5):
+        state.remember("test_lru", i, object(), 1, shared=True)
+    assert len(state._SHARED["test_lru"]) == state.CACHE_SIZE
+    state.remember("test_lru", "big", object(), state.ITERATION_BUDGET, shared=True)
+    assert list(state._SHARED["test_lru"]) == ["big"]  # the newest is kept, whatever its size
+    assert state.recall("test_lru", "big", shared=True) is not None
+    del state._SHARED["test_lru"]

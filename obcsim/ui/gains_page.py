@@ -6,7 +6,7 @@ import streamlit as st
 
 from obcsim.accounts import ledger
 from obcsim.outputs import boardcharts, boardview, charts
-from obcsim.ui.state import View
+from obcsim.ui.state import View, chart
 
 
 def show(view: View) -> None:
@@ -14,13 +14,13 @@ def show(view: View) -> None:
     summary = ledger.summary(draws)
     st.caption(f"{draws.runs:,} iterations, seed {draws.seed}, {draws.engine} engine")
     st.subheader("Annual impact by agency: who gains, who pays")
-    st.altair_chart(charts.impact_distribution(ledger.draw_frame(draws)))
+    chart(draws, "impact", lambda: charts.impact_distribution(ledger.draw_frame(draws)))
     st.subheader("How likely is each agency to come out ahead?")
-    st.altair_chart(boardcharts.p_positive(summary))
+    chart(draws, "agency chances", lambda: boardcharts.p_positive(summary))
     st.subheader("How likely is each strand to come out ahead?")
-    st.altair_chart(boardcharts.strand_p_positive(summary))
+    chart(draws, "strand chances", lambda: boardcharts.strand_p_positive(summary))
     st.dataframe(boardview.strand_chances(summary), hide_index=True)
     st.subheader("Where the money lands: mean annual impact by strand and agency")
-    st.altair_chart(charts.heatmap(summary))
+    chart(draws, "heatmap", lambda: charts.heatmap(summary))
     st.subheader("Savings against costs, per agency (90% intervals)")
-    st.altair_chart(charts.savings_vs_costs(summary))
+    chart(draws, "savings", lambda: charts.savings_vs_costs(summary))

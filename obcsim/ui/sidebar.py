@@ -21,7 +21,7 @@ from obcsim.case.safeyaml import MAX_BYTES
 from obcsim.case.scenario import Scenario
 from obcsim.case.shipped import shipped
 from obcsim.errors import InputError
-from obcsim.ui.state import guarded, scenario_key
+from obcsim.ui.state import MAX_APP_RUNS, guarded, scenario_key
 
 KIND_INPUT: dict[str, dict[str, Any]] = {
     "probability": {"max_value": 1.0, "step": 0.01, "format": "%.3f"},
@@ -95,8 +95,10 @@ def _group_title(group: str) -> str:
 
 def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
     """Inputs for the assumptions that matter, one strand (or the unit costs) at a time, each
-    with its source note. Edits are kept per base scenario while another strand is shown (only
-    the shown strand's inputs are drawn: a page with every input takes seconds to load)."""
+    with its source note; a strand's costs, and who pays them, under a fold that is drawn only
+    when opened. Edits are kept per base scenario while an input is not drawn: only what is
+    shown is drawn, since every input drawn slows the page (14 inputs took 0.9 s more than 6
+    to show the first chart in a browser)."""
     tag = scenario_key(base)
     kept: dict[edit.Path, float | str] = st.session_state.setdefault("edits", {}).setdefault(
         tag, {}
@@ -113,41 +115,56 @@ def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
     edited = [_group_title(g) for g in groups if _edited(kept, fields, g)]
     if edited:
         st.sidebar.caption("Edited: " + ", ".join(edited))
-    for f in (f for f in fields if f.group == group):
-        k = f"{tag}:{'.'.join(map(str, f.path))}"
-        shown = kept.get(f.path, f.value)
-        if f.kind == "agency":
-            agencies = list(base.agencies)
-            new: float | str = st.sidebar.selectbox(
-                f.label,
-                agencies,
-                index=agencies.index(str(shown)),
-                format_func=agency_label,
-                key=k,
-                help=f.source,
-            )
-        else:
-            bounds = KIND_INPUT[f.kind]
-            new = st.sidebar.number_input(
-                f.label,
-                min_value=0.0,
-                max_value=bounds["max_value"],
-                value=float(shown),
-                step=bounds["step"],
-                format=bounds["format"],
-                key=k,
-                help=f.source,
-            )
-        if new != f.value:
-            kept[f.path] = new
-        else:
-            kept.pop(f.path, None)
+    shown = [f for f in fields if f.group == group]
+    for f in shown:
+        if "costs" not in f.path:
+            _input(st.sidebar, f, tag, base, kept)
+    costs = [f for f in shown if "costs" in f.path]
+    if costs:
+        fold = st.sidebar.expander("Costs, and who pays them", key="costs_open", on_change="rerun")
+        if fold.open:
+            for f in costs:
+                _input(fold, f, tag, base, kept)
     if kept and st.sidebar.button("Undo all my edits", key="undo_edits"):
         kept.clear()
         for f in fields:
             st.session_state.pop(f"{tag}:{'.'.join(map(str, f.path))}", None)
         st.rerun()
     return dict(kept)
+
+
+def _input(
+    where: Any, f: edit.Field, tag: str, base: Scenario, kept: dict[edit.Path, float | str]
+) -> None:
+    """One assumption's input, drawn in `where`; its value goes into `kept` if edited."""
+    k = f"{tag}:{'.'.join(map(str, f.path))}"
+    shown = kept.get(f.path, f.value)
+    if f.kind == "agency":
+        agencies = list(base.agencies)
+        new: float | str = where.selectbox(
+            f.label,
+            agencies,
+            index=agencies.index(str(shown)),
+            format_func=agency_label,
+            key=k,
+            help=f.source,
+        )
+    else:
+        bounds = KIND_INPUT[f.kind]
+        new = where.number_input(
+            f.label,
+            min_value=0.0,
+            max_value=bounds["max_value"],
+            value=float(shown),
+            step=bounds["step"],
+            format=bounds["format"],
+            key=k,
+            help=f.source,
+        )
+    if new != f.value:
+        kept[f.path] = new
+    else:
+        kept.pop(f.path, None)
 
 
 def _edited(kept: dict[edit.Path, float | str], fields: list[edit.Field], group: str) -> bool:
@@ -157,7 +174,7 @@ def _edited(kept: dict[edit.Path, float | str], fields: list[edit.Field], group:
 def run_settings() -> tuple[int, int, bool, bool]:
     """(iterations, seed, update automatically, Run clicked)."""
     st.sidebar.subheader("Run")
-    runs = int(st.sidebar.number_input("Iterations", 100, 50_000, 2_000, step=500))
+    runs = int(st.sidebar.number_input("Iterations", 100, MAX_APP_RUNS, 2_000, step=500))
     seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, 1, step=1))
     auto = st.sidebar.toggle("Update automatically", value=True, key="auto_update")
     clicked = st.sidebar.button("Run", type="primary", key="run")

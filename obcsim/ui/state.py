@@ -1,22 +1,27 @@
-"""What the app's pages share: the case on show (`View`), the session's result cache, and the
-guard that turns a refusal into one message on the page.
+"""What the app's pages share: the case on show (`View`), the result caches, the charts drawn
+from a result, and the guard that turns a refusal into one message on the page.
 
-Memory per session is bounded: each cache (results, funding positions, recalibrations) is an
-LRU of at most `CACHE_SIZE` entries holding at most `ITERATION_BUDGET` iterations in all (the
-newest entry is always kept, whatever its size), so a session's memory is bounded by the budget
-times the bytes an iteration takes with what the pages derive from it (`benchmarks/app.py`
-measures it).
+Memory is bounded: each cache is an LRU of at most `CACHE_SIZE` entries holding at most
+`ITERATION_BUDGET` iterations in all (the newest entry is always kept, whatever its size). The
+Monte Carlo results are one LRU for the whole server, shared by its sessions: the same scenario,
+runs and seed give the same draws, so a new visitor to the shipped case is served from memory.
+Funding positions and recalibrations are an LRU per session. So memory is bounded by the budget
+times the bytes an iteration takes with what the pages derive from it, once for the server and
+once per session (`benchmarks/app.py` measures it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
+import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import altair as alt
 import streamlit as st
 
 from obcsim.accounts.years import Settings
@@ -27,6 +32,7 @@ from obcsim.model.montecarlo import Draws, preferred_engine, run
 
 CACHE_SIZE = 32
 ITERATION_BUDGET = 64_000  # iterations an LRU holds in all: 32 x 2,000, or one of 50,000
+MAX_APP_RUNS = 50_000  # the most iterations the app runs for one case
 
 
 @dataclass(frozen=True)
@@ -66,31 +72,45 @@ def scenario_key(scn: Scenario) -> str:
     return k
 
 
-def remember(name: str, k: Any, value: Any, runs: int) -> Any:
-    """Keep `value` (of `runs` iterations) under `k` in the session's LRU `name`: at most
-    `CACHE_SIZE` entries and `ITERATION_BUDGET` iterations, the oldest dropped first."""
+_SHARED: dict[str, OrderedDict[Any, tuple[Any, int]]] = {}
+_LOCK = threading.Lock()
+
+
+def _lru(name: str, shared: bool) -> OrderedDict[Any, tuple[Any, int]]:
+    if shared:
+        return _SHARED.setdefault(name, OrderedDict())
     cache: OrderedDict[Any, tuple[Any, int]] = st.session_state.setdefault(name, OrderedDict())
-    cache[k] = (value, runs)
-    cache.move_to_end(k)
-    while len(cache) > 1 and (
-        len(cache) > CACHE_SIZE or sum(n for _, n in cache.values()) > ITERATION_BUDGET
-    ):
-        cache.popitem(last=False)
+    return cache
+
+
+def remember(name: str, k: Any, value: Any, runs: int, *, shared: bool = False) -> Any:
+    """Keep `value` (of `runs` iterations) under `k` in the LRU `name` (the session's, or with
+    `shared` the server's): at most `CACHE_SIZE` entries and `ITERATION_BUDGET` iterations, the
+    oldest dropped first."""
+    with _LOCK:
+        cache = _lru(name, shared)
+        cache[k] = (value, runs)
+        cache.move_to_end(k)
+        while len(cache) > 1 and (
+            len(cache) > CACHE_SIZE or sum(n for _, n in cache.values()) > ITERATION_BUDGET
+        ):
+            cache.popitem(last=False)
     return value
 
 
-def recall(name: str, k: Any) -> Any:
-    cache: OrderedDict[Any, tuple[Any, int]] = st.session_state.setdefault(name, OrderedDict())
-    if k in cache:
-        cache.move_to_end(k)
-        return cache[k][0]
+def recall(name: str, k: Any, *, shared: bool = False) -> Any:
+    with _LOCK:
+        cache = _lru(name, shared)
+        if k in cache:
+            cache.move_to_end(k)
+            return cache[k][0]
     return None
 
 
 def simulate(scn: Scenario, runs: int, seed: int, label: str) -> Draws:
-    """Monte Carlo results, cached in the session by scenario content, seed and runs."""
+    """Monte Carlo results, kept for every session by scenario content, seed and runs."""
     k = (scenario_key(scn), runs, seed)
-    found = recall("results", k)
+    found = recall("results", k, shared=True)
     if found is not None:
         return found
     engine = preferred_engine(scn)
@@ -101,7 +121,25 @@ def simulate(scn: Scenario, runs: int, seed: int, label: str) -> Draws:
 
     draws = run(scn, runs, seed, engine, workers=1, progress=advance)
     bar.empty()
-    return remember("results", k, draws, runs)
+    return remember("results", k, draws, runs, shared=True)
+
+
+def chart(draws: Draws, name: str, build: Callable[[], alt.TopLevelMixin]) -> None:
+    """Draw the chart `build()` makes of `draws`. Its Vega-Lite spec is built once and kept with
+    the draws (building and checking an Altair chart takes 0.05 to 0.1 s), so a page drawn
+    again, or by another session, costs nothing; `name` tells a page's charts apart."""
+    spec = draws.memo(f"chart:{name}", lambda: _spec(build()))
+    st.vega_lite_chart(spec=copy.deepcopy(spec))  # Streamlit takes the datasets out of it
+
+
+def _spec(made: alt.TopLevelMixin) -> dict[str, Any]:
+    """The chart's Vega-Lite spec without Altair's default theme, as `st.altair_chart` sends it
+    (so Streamlit's theme sizes and colours it)."""
+    spec: dict[str, Any] = made.to_dict()
+    theme = alt.theme.get()
+    if theme is not None and spec.get("config") == theme().get("config"):
+        del spec["config"]
+    return spec
 
 
 @contextlib.contextmanager
