@@ -18,6 +18,7 @@ from obcsim.case.load import parse_scenario
 from obcsim.outputs import boardcharts, report
 from obcsim.outputs.boardview import IDENTICAL
 from obcsim.ui import app as app_module
+from obcsim.ui import gains_page
 from obcsim.ui.serve import command
 
 APP = str(ROOT / "streamlit_app.py")
@@ -25,10 +26,16 @@ APP = str(ROOT / "streamlit_app.py")
 
 @pytest.fixture
 def app() -> AppTest:
+    """The app as a new session opens it, with the assumptions' fold then opened."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception
-    return at
+    return open_assumptions(at)
+
+
+def open_assumptions(at: AppTest) -> AppTest:
+    at.session_state["assumptions_open"] = True
+    return at.run()
 
 
 def go(at: AppTest, page: str) -> AppTest:
@@ -170,7 +177,7 @@ def test_bad_upload_keeps_headline_title_and_sidebar(app):
     assert app.title and "Programme annual impact (mean)" in [c.value for c in app.caption]
     assert widget(app, "strands.njp.cohort")  # the sidebar's assumptions stay
     assert "showing" in app.info[0].value.lower()
-    assert app.dataframe and len(app.get("vega_lite_chart")) >= 5
+    assert len(app.get("vega_lite_chart")) == len(gains_page.CHARTS)  # the figures stay
     too_big = b"a: " + b"x" * 1_100_000
     app.file_uploader(key="scenario_upload").set_value(
         ("big.yaml", too_big, "application/yaml")
@@ -217,7 +224,7 @@ def test_impossible_edit_names_the_field(app):
     widget(app, "strands.njp.groups.all.reduction").set_value(0.95).run()
     assert not app.exception
     assert "strands.njp.groups.all.reduction" in app.error[0].value
-    assert app.dataframe  # the last good results stay
+    assert app.get("vega_lite_chart")  # the last good results stay
 
 
 def test_compare_with_the_evidence(app):
@@ -251,7 +258,8 @@ def test_compare_shows_an_exact_zero_as_zero(app):
 
 def test_probability_bars_carry_their_numbers(app):
     summary = ledger.summary(shown_draws(app))
-    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]  # per agency
+    specs += [json.loads(c.proto.spec) for c in go(app, "By strand").get("vega_lite_chart")]
     texts_on_bars = [
         s
         for s in specs
@@ -310,24 +318,29 @@ def test_headline_is_the_reports(app):
         assert value in texts(app)
 
 
-def test_costs_are_under_a_fold_drawn_only_when_open_and_edits_there_hold(app):
-    def cost_inputs():
-        return [w for w in app.sidebar.number_input if w.key and ".costs." in w.key]
+def test_assumptions_are_drawn_only_when_asked_for_and_edits_hold_when_hidden():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    inputs = {w.label for w in at.sidebar.number_input}
+    assert inputs == {"Iterations", "Seed"}  # a new session: no assumption drawn, a faster page
 
-    assert not cost_inputs()  # closed: not drawn, so the first page loads faster
-    app.session_state["costs_open"] = True
-    app.run()
-    assert len(cost_inputs()) == 4
-    widget(app, "strands.njp.costs.0.amount").set_value(9_000).run()
-    assert app.subheader[0].value.endswith(", edited")
-    app.session_state["costs_open"] = False
-    app.run()
-    assert not cost_inputs() and app.subheader[0].value.endswith(", edited")
-    scn = app.session_state["last_good"]["scn"]
+    def cost_inputs():
+        return [w for w in at.sidebar.number_input if w.key and ".costs." in w.key]
+
+    open_assumptions(at)
+    assert widget(at, "strands.njp.cohort") and not cost_inputs()
+    at.toggle(key="show_costs").set_value(True).run()
+    assert len(cost_inputs()) == 4 and not [w for w in at.number_input if "cohort" in (w.key or "")]
+    widget(at, "strands.njp.costs.0.amount").set_value(9_000).run()
+    assert at.subheader[0].value.endswith(", edited")
+    at.session_state["assumptions_open"] = False
+    at.run()
+    assert not cost_inputs() and at.subheader[0].value.endswith(", edited")
+    assert "Edited: Neighbourhood Justice Panels" in [c.value for c in at.sidebar.caption]
+    scn = at.session_state["last_good"]["scn"]
     assert scn.strands.njp.costs[0].amount.point() == pytest.approx(9_000)
-    app.session_state["costs_open"] = True
-    app.run()
-    assert widget(app, "strands.njp.costs.0.amount").value == 9_000
+    open_assumptions(at).toggle(key="show_costs").set_value(True).run()
+    assert widget(at, "strands.njp.costs.0.amount").value == 9_000
 
 
 def test_sessions_share_results_and_charts_are_altairs_own():
@@ -359,3 +372,19 @@ def test_the_shared_results_cache_is_bounded():
     assert list(state._SHARED["test_lru"]) == ["big"]  # the newest is kept, whatever its size
     assert state.recall("test_lru", "big", shared=True) is not None
     del state._SHARED["test_lru"]
+
+
+def test_the_server_warms_the_case_a_new_session_opens_on():
+    """`obcsim app` serves `launch.py`, whose start-up hook runs the default case and builds
+    its first page; a new session is then served those very draws and chart specs."""
+    from obcsim.ui import launch, state
+
+    assert command(8501, True)[4].endswith("launch.py")
+    state._SHARED.pop("results", None)
+    launch.warm_up()
+    (warmed,) = (v for v, _ in state._SHARED["results"].values())
+    assert {f"chart:{name}" for _, name, _ in gains_page.CHARTS} <= set(warmed._derived)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert shown_draws(at) is warmed
+    assert (warmed.runs, warmed.seed) == (state.DEFAULT_RUNS, state.DEFAULT_SEED)

@@ -34,7 +34,7 @@ def test_every_bad_scenario_upload_is_an_error(app):
         if app.exception or len(shown) != 1 or words not in shown[0] or case not in shown[0]:
             failed.append((case, [e.value for e in app.exception], shown))
     assert not failed, failed
-    assert app.dataframe  # the last good results stay
+    assert app.get("vega_lite_chart")  # the last good results stay
 
 
 def test_a_scenario_too_big_for_its_engine_is_an_error(app):

@@ -22,6 +22,7 @@ from obcsim.ui import (
     funding_page,
     gains_page,
     plan_page,
+    strands_page,
     tables_page,
 )
 from obcsim.ui.sidebar import choose_scenario, edits_sidebar, run_settings
@@ -30,6 +31,7 @@ from obcsim.ui.state import View, guarded, headline, scenario_key, simulate
 # One line per page: (tab title, function taking the View).
 PAGES: list[tuple[str, Callable[[View], None]]] = [
     ("Who gains", gains_page.show),
+    ("By strand", strands_page.show),
     ("How sure", lambda view: drivers_page.show(view.scn, view.seed)),
     ("Who pays (funding)", funding_page.show),
     ("Tables and downloads", tables_page.show),

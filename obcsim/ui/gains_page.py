@@ -1,26 +1,50 @@
-"""The app's first page: who gains, who pays, and how sure we are (per agency and per strand)."""
+"""The app's first page: who gains and who pays, agency by agency, and how sure we are.
+
+Kept to three charts, whose specs the server builds before the first visitor comes (`warm`):
+every element on the first page delays the first chart drawn. The strands have their own page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
+import altair as alt
 import streamlit as st
 
 from obcsim.accounts import ledger
-from obcsim.outputs import boardcharts, boardview, charts
-from obcsim.ui.state import View, chart
+from obcsim.model.montecarlo import Draws
+from obcsim.outputs import boardcharts, charts
+from obcsim.ui.state import View, chart, spec
+
+# (heading, name, chart of the draws), in page order.
+CHARTS: list[tuple[str, str, Callable[[Draws], alt.TopLevelMixin]]] = [
+    (
+        "Annual impact by agency: who gains, who pays",
+        "impact",
+        lambda d: charts.impact_distribution(ledger.draw_frame(d)),
+    ),
+    (
+        "How likely is each agency to come out ahead?",
+        "agency chances",
+        lambda d: boardcharts.p_positive(ledger.summary(d)),
+    ),
+    (
+        "Savings against costs, per agency (90% intervals)",
+        "savings",
+        lambda d: charts.savings_vs_costs(ledger.summary(d)),
+    ),
+]
 
 
 def show(view: View) -> None:
     draws = view.draws
-    summary = ledger.summary(draws)
     st.caption(f"{draws.runs:,} iterations, seed {draws.seed}, {draws.engine} engine")
-    st.subheader("Annual impact by agency: who gains, who pays")
-    chart(draws, "impact", lambda: charts.impact_distribution(ledger.draw_frame(draws)))
-    st.subheader("How likely is each agency to come out ahead?")
-    chart(draws, "agency chances", lambda: boardcharts.p_positive(summary))
-    st.subheader("How likely is each strand to come out ahead?")
-    chart(draws, "strand chances", lambda: boardcharts.strand_p_positive(summary))
-    st.dataframe(boardview.strand_chances(summary), hide_index=True)
-    st.subheader("Where the money lands: mean annual impact by strand and agency")
-    chart(draws, "heatmap", lambda: charts.heatmap(summary))
-    st.subheader("Savings against costs, per agency (90% intervals)")
-    chart(draws, "savings", lambda: charts.savings_vs_costs(summary))
+    for heading, name, build in CHARTS:
+        st.subheader(heading)
+        chart(draws, name, partial(build, draws))
+
+
+def warm(draws: Draws) -> None:
+    """Build the page's chart specs for these draws ahead of the first visitor."""
+    for _, name, build in CHARTS:
+        spec(draws, name, partial(build, draws))

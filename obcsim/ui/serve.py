@@ -1,4 +1,5 @@
-"""`obcsim app`: Streamlit serving the app, as a child that stops when obcsim is stopped.
+"""`obcsim app`: Streamlit serving the app (`launch.py`: the app warmed at start), as a child
+that stops when obcsim is stopped.
 
 SIGINT, SIGTERM and SIGHUP sent to obcsim are passed on to the Streamlit process (a second one
 kills it), and obcsim waits for it to end, so no server is left running behind it.
@@ -16,7 +17,7 @@ FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def command(port: int, headless: bool) -> list[str]:
-    app = Path(__file__).with_name("app.py")
+    app = Path(__file__).with_name("launch.py")
     out = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port)]
     out += ["--browser.gatherUsageStats", "false"]
     out += ["--server.maxUploadSize", "1"]  # MB: uploads are refused past 1,000,000 bytes anyway

@@ -21,7 +21,7 @@ from obcsim.case.safeyaml import MAX_BYTES
 from obcsim.case.scenario import Scenario
 from obcsim.case.shipped import shipped
 from obcsim.errors import InputError
-from obcsim.ui.state import MAX_APP_RUNS, guarded, scenario_key
+from obcsim.ui.state import DEFAULT_RUNS, DEFAULT_SEED, MAX_APP_RUNS, guarded, scenario_key
 
 KIND_INPUT: dict[str, dict[str, Any]] = {
     "probability": {"max_value": 1.0, "step": 0.01, "format": "%.3f"},
@@ -94,11 +94,12 @@ def _group_title(group: str) -> str:
 
 
 def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
-    """Inputs for the assumptions that matter, one strand (or the unit costs) at a time, each
-    with its source note; a strand's costs, and who pays them, under a fold that is drawn only
-    when opened. Edits are kept per base scenario while an input is not drawn: only what is
-    shown is drawn, since every input drawn slows the page (14 inputs took 0.9 s more than 6
-    to show the first chart in a browser)."""
+    """The assumptions that matter, under a fold drawn only when opened (it stays open once
+    opened): one strand (or the unit costs) at a time, its outcomes or its costs and who pays
+    them, each input with its source note. Edits are kept per base scenario while an input is
+    not drawn. Only what is asked for is drawn, since every input drawn slows the page (in a
+    browser on this machine, 14 inputs showed the first chart 0.9 s later than 6, and 6 about
+    0.2 s later than none)."""
     tag = scenario_key(base)
     kept: dict[edit.Path, float | str] = st.session_state.setdefault("edits", {}).setdefault(
         tag, {}
@@ -106,25 +107,22 @@ def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
     fields = edit.editable(base)
     groups = list(dict.fromkeys(f.group for f in fields))
     st.sidebar.subheader("Assumptions")
-    group = st.sidebar.selectbox(
-        "Assumptions of",
-        groups,
-        format_func=_group_title,
-        key="assumption_group",
-    )
     edited = [_group_title(g) for g in groups if _edited(kept, fields, g)]
     if edited:
         st.sidebar.caption("Edited: " + ", ".join(edited))
-    shown = [f for f in fields if f.group == group]
-    for f in shown:
-        if "costs" not in f.path:
-            _input(st.sidebar, f, tag, base, kept)
-    costs = [f for f in shown if "costs" in f.path]
-    if costs:
-        fold = st.sidebar.expander("Costs, and who pays them", key="costs_open", on_change="rerun")
-        if fold.open:
-            for f in costs:
-                _input(fold, f, tag, base, kept)
+    fold = st.sidebar.expander("Change the assumptions", key="assumptions_open", on_change="rerun")
+    if fold.open:
+        group = fold.selectbox(
+            "Assumptions of", groups, format_func=_group_title, key="assumption_group"
+        )
+        shown = [f for f in fields if f.group == group]
+        costs = [f for f in shown if "costs" in f.path]
+        if costs and fold.toggle("Show its costs, and who pays them", key="show_costs"):
+            shown = costs
+        else:
+            shown = [f for f in shown if f not in costs]
+        for f in shown:
+            _input(fold, f, tag, base, kept)
     if kept and st.sidebar.button("Undo all my edits", key="undo_edits"):
         kept.clear()
         for f in fields:
@@ -174,8 +172,8 @@ def _edited(kept: dict[edit.Path, float | str], fields: list[edit.Field], group:
 def run_settings() -> tuple[int, int, bool, bool]:
     """(iterations, seed, update automatically, Run clicked)."""
     st.sidebar.subheader("Run")
-    runs = int(st.sidebar.number_input("Iterations", 100, MAX_APP_RUNS, 2_000, step=500))
-    seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, 1, step=1))
+    runs = int(st.sidebar.number_input("Iterations", 100, MAX_APP_RUNS, DEFAULT_RUNS, step=500))
+    seed = int(st.sidebar.number_input("Seed", 0, 2**31 - 1, DEFAULT_SEED, step=1))
     auto = st.sidebar.toggle("Update automatically", value=True, key="auto_update")
     clicked = st.sidebar.button("Run", type="primary", key="run")
     return runs, seed, auto, clicked

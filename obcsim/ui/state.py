@@ -33,6 +33,7 @@ from obcsim.model.montecarlo import Draws, preferred_engine, run
 CACHE_SIZE = 32
 ITERATION_BUDGET = 64_000  # iterations an LRU holds in all: 32 x 2,000, or one of 50,000
 MAX_APP_RUNS = 50_000  # the most iterations the app runs for one case
+DEFAULT_RUNS, DEFAULT_SEED = 2_000, 1  # what a new session runs
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,7 @@ def recall(name: str, k: Any, *, shared: bool = False) -> Any:
 
 def simulate(scn: Scenario, runs: int, seed: int, label: str) -> Draws:
     """Monte Carlo results, kept for every session by scenario content, seed and runs."""
-    k = (scenario_key(scn), runs, seed)
-    found = recall("results", k, shared=True)
+    found = recall("results", (scenario_key(scn), runs, seed), shared=True)
     if found is not None:
         return found
     engine = preferred_engine(scn)
@@ -119,17 +119,31 @@ def simulate(scn: Scenario, runs: int, seed: int, label: str) -> Draws:
     def advance(done: int, total: int) -> None:
         bar.progress(done / total)
 
-    draws = run(scn, runs, seed, engine, workers=1, progress=advance)
+    draws = keep(scn, runs, seed, advance)
     bar.empty()
-    return remember("results", k, draws, runs, shared=True)
+    return draws
+
+
+def keep(
+    scn: Scenario, runs: int, seed: int, progress: Callable[[int, int], None] | None = None
+) -> Draws:
+    """Run the case (one worker: the server's other sessions need the other core) and keep
+    it in the server's results LRU."""
+    draws = run(scn, runs, seed, preferred_engine(scn), workers=1, progress=progress)
+    return remember("results", (scenario_key(scn), runs, seed), draws, runs, shared=True)
+
+
+def spec(draws: Draws, name: str, build: Callable[[], alt.TopLevelMixin]) -> dict[str, Any]:
+    """The Vega-Lite spec of the chart `build()` makes of `draws`, built once and kept with the
+    draws (building and checking an Altair chart takes 0.05 to 0.1 s), so a page drawn again,
+    or by another session, costs nothing; `name` tells a page's charts apart."""
+    made: dict[str, Any] = draws.memo(f"chart:{name}", lambda: _spec(build()))
+    return made
 
 
 def chart(draws: Draws, name: str, build: Callable[[], alt.TopLevelMixin]) -> None:
-    """Draw the chart `build()` makes of `draws`. Its Vega-Lite spec is built once and kept with
-    the draws (building and checking an Altair chart takes 0.05 to 0.1 s), so a page drawn
-    again, or by another session, costs nothing; `name` tells a page's charts apart."""
-    spec = draws.memo(f"chart:{name}", lambda: _spec(build()))
-    st.vega_lite_chart(spec=copy.deepcopy(spec))  # Streamlit takes the datasets out of it
+    """Draw the chart `build()` makes of `draws` (its spec kept, see `spec`)."""
+    st.vega_lite_chart(spec=copy.deepcopy(spec(draws, name, build)))  # Streamlit edits it
 
 
 def _spec(made: alt.TopLevelMixin) -> dict[str, Any]:
