@@ -55,8 +55,8 @@ def main() -> None:
     st.set_page_config(page_title="obcsim: who gains, who pays, how sure", layout="wide")
     st.title("obcsim: the Barnet Safer Communities business case, tested")
     st.caption(
-        "Change an assumption in the sidebar; the case re-runs. Every figure comes from "
-        "the obcsim model; money is GBP a year at the scenario's price year."
+        "Open *Change the assumptions* in the sidebar to edit one; the case re-runs. Every "
+        "figure comes from the obcsim model; money is GBP a year at the scenario's price year."
     )
     base, note = choose_scenario()
     if note:
