@@ -14,7 +14,7 @@ import streamlit as st
 from obcsim.accounts import ledger
 from obcsim.model.montecarlo import Draws
 from obcsim.outputs import boardcharts, charts
-from obcsim.ui.state import View, chart, spec
+from obcsim.ui.state import View, chart, run_caption, spec
 
 # (heading, name, chart of the draws), in page order.
 CHARTS: list[tuple[str, str, Callable[[Draws], alt.TopLevelMixin]]] = [
@@ -38,7 +38,7 @@ CHARTS: list[tuple[str, str, Callable[[Draws], alt.TopLevelMixin]]] = [
 
 def show(view: View) -> None:
     draws = view.draws
-    st.caption(f"{draws.runs:,} iterations, seed {draws.seed}, {draws.engine} engine")
+    run_caption(draws)
     for heading, name, build in CHARTS:
         st.subheader(heading)
         chart(draws, name, partial(build, draws))

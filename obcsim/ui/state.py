@@ -141,6 +141,11 @@ def spec(draws: Draws, name: str, build: Callable[[], alt.TopLevelMixin]) -> dic
     return made
 
 
+def run_caption(draws: Draws) -> None:
+    """What the page's figures are of: iterations, seed and engine."""
+    st.caption(f"{draws.runs:,} iterations, seed {draws.seed}, {draws.engine} engine")
+
+
 def chart(draws: Draws, name: str, build: Callable[[], alt.TopLevelMixin]) -> None:
     """Draw the chart `build()` makes of `draws` (its spec kept, see `spec`)."""
     st.vega_lite_chart(spec=copy.deepcopy(spec(draws, name, build)))  # Streamlit edits it

@@ -7,13 +7,13 @@ import streamlit as st
 
 from obcsim.accounts import ledger
 from obcsim.outputs import boardcharts, boardview, charts
-from obcsim.ui.state import View, chart
+from obcsim.ui.state import View, chart, run_caption
 
 
 def show(view: View) -> None:
     draws = view.draws
     summary = ledger.summary(draws)
-    st.caption(f"{draws.runs:,} iterations, seed {draws.seed}, {draws.engine} engine")
+    run_caption(draws)
     st.subheader("How likely is each strand to come out ahead?")
     chart(draws, "strand chances", lambda: boardcharts.strand_p_positive(summary))
     st.dataframe(boardview.strand_chances(summary), hide_index=True)
