@@ -30,6 +30,11 @@ def _pts(x: float) -> str:
     return f"{x * 100:+.1f}"
 
 
+def _estimate(e: dict[str, Any], name: str) -> str:
+    """`name`'s mean [5th, 95th percentile] in percentage points."""
+    return f"{_pts(e[f'{name}_mean'])} [{_pts(e[f'{name}_p05'])}, {_pts(e[f'{name}_p95'])}]"
+
+
 def _worth(p: dict[str, Any]) -> str:
     if p["kind"] == "gamma":
         return f"{p['prior_ess']:.3g} reoffenders"
@@ -96,10 +101,8 @@ def _effects(f: dict[str, Any]) -> list[str]:
         a = e["data_alone"]
         alone = f"{_pts(a[0])} [{_pts(a[1])}, {_pts(a[2])}]{pub}" if a else "-"
         out.append(
-            f"| {e['strand_label']} | {e['group']} | {_pts(e['difference_mean'])} "
-            f"[{_pts(e['difference_p05'])}, {_pts(e['difference_p95'])}] | "
-            f"{_pts(e['itt_mean'])} [{_pts(e['itt_p05'])}, {_pts(e['itt_p95'])}] | "
-            f"{alone} | {flag} |"
+            f"| {e['strand_label']} | {e['group']} | {_estimate(e, 'difference')} | "
+            f"{_estimate(e, 'itt')} | {alone} | {flag} |"
         )
     return out
 
@@ -152,11 +155,7 @@ def _sensitivity(f: dict[str, Any]) -> list[str]:
         "|---|" + "---|" * (len(heads) + 1),
     ]
     for s in f["sensitivity"]:
-        cells = [
-            f"{_pts(e['difference_mean'])} [{_pts(e['difference_p05'])}, "
-            f"{_pts(e['difference_p95'])}]"
-            for e in s["effects"]
-        ]
+        cells = [_estimate(e, "difference") for e in s["effects"]]
         c = s["case"]
         case = f"{gbp(c['mean'])} [{gbp(c['p05'])}, {gbp(c['p95'])}], {c['p_positive']:.0%}"
         mark = " (used)" if s["prior"] == f["prior"] else ""
