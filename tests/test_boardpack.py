@@ -43,8 +43,8 @@ poppler = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def pack(barnet: Scenario) -> boardpack.Pack:
+def build_pooled(barnet: Scenario, **extra: Any) -> boardpack.Pack:
+    """The README's choice (NJP and IOM, pooled) at the tests' runs and seed."""
     return boardpack.build(
         barnet,
         Settings.of(barnet),
@@ -53,9 +53,14 @@ def pack(barnet: Scenario) -> boardpack.Pack:
         seed=3,
         strands={"njp": 1.0, "iom": 1.0},
         shares=POOLED,
-        scenario_path=BARNET,
         drivers_runs=DRIVERS_RUNS,
+        **extra,
     )
+
+
+@pytest.fixture(scope="module")
+def pack(barnet: Scenario) -> boardpack.Pack:
+    return build_pooled(barnet, scenario_path=BARNET)
 
 
 def money(text: str) -> float:
@@ -101,16 +106,7 @@ def test_api_is_reproducible_and_records_how(barnet: Scenario, pack: boardpack.P
         "board-pack-barnet-safer-communities-obc-2013-as-published-pooled.docx"
     )
     assert t["scenario_sha256"] == hashlib.sha256(BARNET.read_bytes()).hexdigest()
-    again = boardpack.build(
-        barnet,
-        Settings.of(barnet),
-        funding_model="pooled",
-        runs=RUNS,
-        seed=3,
-        strands={"njp": 1.0, "iom": 1.0},
-        shares=POOLED,
-        drivers_runs=DRIVERS_RUNS,
-    )
+    again = build_pooled(barnet)
     assert again.figures["who_pays"] == pack.figures["who_pays"]
     assert again.figures["traceability"]["funded_case_sha256"] == t["funded_case_sha256"]
     # no file (an upload in the app): the scenario's own YAML is hashed
