@@ -1,7 +1,11 @@
 """The board's app, driven with Streamlit's AppTest: pages, edits, downloads, defects of #13."""
 
+import asyncio
 import io
 import json
+import re
+import subprocess
+import sys
 import tomllib
 
 import numpy as np
@@ -388,3 +392,63 @@ def test_the_server_warms_the_case_a_new_session_opens_on():
     at.run()
     assert shown_draws(at) is warmed
     assert (warmed.runs, warmed.seed) == (state.DEFAULT_RUNS, state.DEFAULT_SEED)
+
+
+def test_warm_up_imports_every_page_before_the_first_visitor():
+    """Without it the first session waits ~0.85 s for the other pages' imports."""
+    code = (
+        "import sys; from obcsim.ui import launch; launch.warm_up(); "
+        "print(sorted(m for m in ('obcsim.ui.app', 'obcsim.ui.funding_page', "
+        "'obcsim.ui.evaluate_page', 'obcsim.outputs.boardview') if m not in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_first_pages_scripts_are_found_in_streamlits_bundle():
+    """Every element the first page draws has its scripts found (a Streamlit upgrade that
+    changes its bundle's format fails here, not silently), and the page served is Streamlit's
+    own with only preload links added."""
+    from obcsim.ui import preload
+
+    found = preload.lazy_scripts(preload.STATIC, preload.FIRST_PAGE)
+    assert set(found) == set(preload.FIRST_PAGE)
+    scripts = {s for files in found.values() for s in files}
+    assert all((preload.STATIC / "static" / "js" / s).is_file() for s in scripts)
+    assert any(s.startswith("embed.") for s in found["ArrowVegaLiteChart"])  # Vega itself
+    original = (preload.STATIC / "index.html").read_text(encoding="utf-8")
+    page = preload.page()
+    added = re.findall(r'<link rel="modulepreload" crossorigin href="\./static/js/([^"]+)">', page)
+    assert set(added) | set(re.findall(r"\./static/js/([\w.-]+\.js)", original)) >= scripts
+    assert len(added) == len(set(added))
+    assert re.sub(r'<link rel="modulepreload"[^>]*>(?=[^\n]*</head>)', "", page) == original
+
+
+def asgi_get(app, path: str, method: str = "GET") -> tuple[int, bytes]:
+    scope = {"type": "http", "method": method, "path": path, "headers": [], "query_string": b""}
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return sent[0]["status"], body
+
+
+def test_the_server_answers_its_root_with_the_preloading_page():
+    from obcsim.ui import preload
+
+    async def streamlit(scope, receive, send):  # stands in for Streamlit's own routes
+        await send({"type": "http.response.start", "status": 299, "headers": []})
+        await send({"type": "http.response.body", "body": scope["path"].encode()})
+
+    middleware = preload.PreloadFirstPage(streamlit)
+    status, body = asgi_get(middleware, "/")
+    assert status == 200 and body.decode() == preload.page()
+    assert asgi_get(middleware, "/static/js/x.js") == (299, b"/static/js/x.js")
+    assert asgi_get(middleware, "/", "POST") == (299, b"/")

@@ -171,6 +171,26 @@ def test_app_in_headless_chromium(server, browser, size):
     assert (ARTIFACTS / f"app-{size[0]}x{size[1]}.png").stat().st_size > 10_000
 
 
+def test_the_first_page_needs_no_script_its_page_did_not_preload(server, browser):
+    """The browser, not obcsim, says which scripts the first page loads: each was named in the
+    page served (`ui/preload.py`), so none waits for the server to send the page first."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.url.endswith(".js") else None)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    served = page.goto(server, wait_until="domcontentloaded", timeout=60_000)
+    page.locator(CHART).first.wait_for(state="visible", timeout=90_000)
+    settle(page)
+    # The page as served: Streamlit's scripts add preload links of their own as they load.
+    named = {
+        f"{server}/static/js/{s}" for s in re.findall(r"\./static/js/([^\"]+\.js)", served.text())
+    }
+    assert not errors, errors[:3]
+    assert any("ArrowVegaLiteChart" in s for s in scripts)
+    assert set(scripts) <= set(named), sorted(set(scripts) - set(named))
+
+
 @pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_readme_walkthrough_fund_njp_and_iom_pooled_40_40_20(server, browser, size, tmp_path):
     """The README's board walkthrough, step by step, and its downloads read back."""
