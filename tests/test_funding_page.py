@@ -108,9 +108,18 @@ def test_scale_and_strands_left_out(barnet):
     ("choice", "words"),
     [
         (Choice({}), "at least one strand"),
-        (Choice({"nope": 1.0}), "no costed strand"),
+        (Choice({"nope": 1.0}), "funding choice: nope: not a costed strand"),
         (Choice({"njp": 0.0}), "scale"),
-        (Choice({"njp": 1.0}, "pooled", {"council": 0.5, "police": 0.4}), "sum to 1"),
+        (Choice({"njp": 101.0}), r"funding choice: njp: scale must lie in \[0, 100\]"),
+        (
+            Choice({"njp": 1.0}, "pooled", {"council": 0.5, "police": 0.4}),
+            "funding choice: the pooled shares must sum to 1",
+        ),
+        (
+            Choice({"njp": 1.0}, "pbr", commissioner="nobody"),
+            "funding choice: commissioner nobody: not an agency",
+        ),
+        (Choice({"njp": 1.0}, "pbr", attachment_share=2), "funding choice: attachment_share"),
         (Choice({"njp": 1.0}, "barter"), "unknown funding model"),
     ],
 )

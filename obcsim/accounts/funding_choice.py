@@ -47,24 +47,17 @@ class Choice:
 
 
 def funded(scn: Scenario, choice: Choice, source: str = "funding choice") -> Scenario:
-    """The scenario with only the chosen strands, each at its scale, and the board's terms."""
+    """The scenario with only the chosen strands, each at its scale, and the board's terms;
+    refused as `case.funded` refuses the CLI's, under `source`."""
     if choice.model not in funding.MODELS:
         raise InputError(source, "model", f"unknown funding model {choice.model!r}")
-    names = [n for n, _ in scn.costed()]
-    unknown = [s for s in choice.strands if s not in names]
-    if unknown:
-        raise InputError(source, "strands", f"no costed strand {unknown[0]!r} in this scenario")
-    if not choice.strands:
-        raise InputError(source, "strands", "choose at least one strand to fund")
-    bad = [s for s, k in choice.strands.items() if not (0 < k <= 10)]
-    if bad:
-        raise InputError(source, f"scale of {bad[0]}", "a scale is more than 0 and at most 10")
     pbr = {"attachment_share": choice.attachment_share, "commissioner": choice.commissioner}
     return case_funded(
         scn,
         dict(choice.strands),
         dict(choice.shares) if choice.model == "pooled" else None,
         {k: v for k, v in pbr.items() if v is not None},
+        source,
     )
 
 

@@ -36,45 +36,50 @@ def _scaled(cohort: Any, k: float) -> Any:
     return out
 
 
-def check_strands(scn: Scenario, strands: Mapping[str, float]) -> None:
+def check_strands(scn: Scenario, strands: Mapping[str, float], source: str = "--strands") -> None:
     """Refuse unknown strands, strands that carry no figures, and scales out of range."""
     costed = [name for name, _ in scn.costed()]
     for name, k in strands.items():
         if name not in costed:
             known = ", ".join(costed)
-            raise InputError("--strands", name, f"not a costed strand of this scenario ({known})")
+            raise InputError(source, name, f"not a costed strand of this scenario ({known})")
         if not (isinstance(k, int | float) and math.isfinite(k) and 0 <= k <= MAX_SCALE):
-            raise InputError("--strands", name, f"scale must lie in [0, {MAX_SCALE:g}]; got {k}")
+            raise InputError(source, name, f"scale must lie in [0, {MAX_SCALE:g}]; got {k}")
     if not any(k > 0 for k in strands.values()):
-        raise InputError("--strands", "", "fund at least one strand at a scale above 0")
+        raise InputError(source, "", "fund at least one strand at a scale above 0")
 
 
-def check_shares(scn: Scenario, shares: Mapping[str, float]) -> None:
+def check_shares(scn: Scenario, shares: Mapping[str, float], source: str = "--shares") -> None:
     """Refuse unknown agencies, negative shares and shares that do not sum to 1."""
     for agency, share in shares.items():
         if agency not in scn.agencies:
             known = ", ".join(scn.agencies)
-            raise InputError("--shares", agency, f"not an agency of this scenario ({known})")
+            raise InputError(source, agency, f"not an agency of this scenario ({known})")
         if not (isinstance(share, int | float) and math.isfinite(share) and share >= 0):
-            raise InputError("--shares", agency, f"a share must be a number >= 0; got {share}")
+            raise InputError(source, agency, f"a share must be a number >= 0; got {share}")
     total = sum(shares.values())
     if not math.isclose(total, 1.0, abs_tol=1e-6):
-        raise InputError("--shares", "", f"the pooled shares must sum to 1 (100%); got {total:g}")
+        raise InputError(source, "", f"the pooled shares must sum to 1 (100%); got {total:g}")
 
 
-def check_pbr(scn: Scenario, pbr: Mapping[str, Any]) -> None:
-    """Refuse payment-by-results terms other than a share in [0, 1] and a known agency."""
+def check_pbr(scn: Scenario, pbr: Mapping[str, Any], source: str | None = None) -> None:
+    """Refuse payment-by-results terms other than a share in [0, 1] and a known agency; errors
+    name `source`, or else the CLI's flag for the term."""
     for key, value in pbr.items():
         if key == "attachment_share":
             if not (isinstance(value, int | float) and 0 <= value <= 1):
-                raise InputError("--attachment-share", "", f"must lie in [0, 1]; got {value}")
+                where = (source, key) if source else ("--attachment-share", "")
+                raise InputError(*where, f"must lie in [0, 1]; got {value}")
         elif key == "commissioner":
             if value not in scn.agencies:
                 known = ", ".join(scn.agencies)
-                raise InputError("--commissioner", str(value), f"not an agency ({known})")
+                where = (
+                    (source, f"commissioner {value}") if source else ("--commissioner", str(value))
+                )
+                raise InputError(*where, f"not an agency ({known})")
         else:
-            raise InputError("--pbr", key, "payment by results takes attachment_share and "
-                             "commissioner")  # fmt: skip
+            raise InputError(source or "payment by results", key, "payment by results takes "
+                             "attachment_share and commissioner")  # fmt: skip
 
 
 def funded(
@@ -82,15 +87,16 @@ def funded(
     strands: Mapping[str, float] | None = None,
     shares: Mapping[str, float] | None = None,
     pbr: Mapping[str, Any] | None = None,
+    source: str | None = None,
 ) -> Scenario:
     """`scn` with only `strands` funded (name -> scale; None: all as they are), the pooled
     budget split by `shares` and payment by results on the terms in `pbr` (`attachment_share`,
-    `commissioner`); None: the scenario's own."""
+    `commissioner`); None: the scenario's own. Errors name `source`, or else the CLI's flag."""
     if strands is None and shares is None and not pbr:
         return scn
     data = scenario_data(scn)
     if strands is not None:
-        check_strands(scn, strands)
+        check_strands(scn, strands, source or "--strands")
         for name in STRANDS:
             if data["strands"].get(name) is None or not data["strands"][name].get("costed", True):
                 continue
@@ -104,10 +110,10 @@ def funded(
                     if item.get("kind") == "operating":
                         item["amount"] = _scaled(item["amount"], k)
     if shares is not None:
-        check_shares(scn, shares)
+        check_shares(scn, shares, source or "--shares")
         total = sum(shares.values())
         data["finance"]["pooled_shares"] = {a: float(v) / total for a, v in shares.items() if v}
     if pbr:
-        check_pbr(scn, pbr)
+        check_pbr(scn, pbr, source)
         data["finance"].setdefault("pbr", {}).update(pbr)
     return scenario_from_data(data, "funded case")
