@@ -173,7 +173,8 @@ def test_app_in_headless_chromium(server, browser, size):
 
 def test_the_first_page_needs_no_script_its_page_did_not_preload(server, browser):
     """The browser, not obcsim, says which scripts the first page loads: each was named in the
-    page served (`ui/preload.py`), so none waits for the server to send the page first."""
+    page served (`ui/preload.py`), so none waits for the server to send the page first. A new
+    kind of element on the first page fails here until it is added to `preload.FIRST_PAGE`."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     scripts: list[str] = []
     page.on("request", lambda r: scripts.append(r.url) if r.url.endswith(".js") else None)
