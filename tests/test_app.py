@@ -419,6 +419,7 @@ def test_the_first_pages_scripts_are_found_in_streamlits_bundle():
     assert any(s.startswith("embed.") for s in found["ArrowVegaLiteChart"])  # Vega itself
     original = (preload.STATIC / "index.html").read_text(encoding="utf-8")
     page = preload.page()
+    assert page is not None
     added = re.findall(r'<link rel="modulepreload" crossorigin href="\./static/js/([^"]+)">', page)
     assert set(added) | set(re.findall(r"\./static/js/([\w.-]+\.js)", original)) >= scripts
     assert len(added) == len(set(added))

@@ -36,8 +36,10 @@ def _scaled(cohort: Any, k: float) -> Any:
     return out
 
 
-def check_strands(scn: Scenario, strands: Mapping[str, float], source: str = "--strands") -> None:
-    """Refuse unknown strands, strands that carry no figures, and scales out of range."""
+def check_strands(scn: Scenario, strands: Mapping[str, float], source: str | None = None) -> None:
+    """Refuse unknown strands, strands that carry no figures, and scales out of range; errors
+    name `source`, or else the CLI's flag."""
+    source = source or "--strands"
     costed = [name for name, _ in scn.costed()]
     for name, k in strands.items():
         if name not in costed:
@@ -49,8 +51,10 @@ def check_strands(scn: Scenario, strands: Mapping[str, float], source: str = "--
         raise InputError(source, "", "fund at least one strand at a scale above 0")
 
 
-def check_shares(scn: Scenario, shares: Mapping[str, float], source: str = "--shares") -> None:
-    """Refuse unknown agencies, negative shares and shares that do not sum to 1."""
+def check_shares(scn: Scenario, shares: Mapping[str, float], source: str | None = None) -> None:
+    """Refuse unknown agencies, negative shares and shares that do not sum to 1; errors name
+    `source`, or else the CLI's flag."""
+    source = source or "--shares"
     for agency, share in shares.items():
         if agency not in scn.agencies:
             known = ", ".join(scn.agencies)
@@ -96,7 +100,7 @@ def funded(
         return scn
     data = scenario_data(scn)
     if strands is not None:
-        check_strands(scn, strands, source or "--strands")
+        check_strands(scn, strands, source)
         for name in STRANDS:
             if data["strands"].get(name) is None or not data["strands"][name].get("costed", True):
                 continue
@@ -110,7 +114,7 @@ def funded(
                     if item.get("kind") == "operating":
                         item["amount"] = _scaled(item["amount"], k)
     if shares is not None:
-        check_shares(scn, shares, source or "--shares")
+        check_shares(scn, shares, source)
         total = sum(shares.values())
         data["finance"]["pooled_shares"] = {a: float(v) / total for a, v in shares.items() if v}
     if pbr:

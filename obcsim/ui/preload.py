@@ -58,9 +58,10 @@ def lazy_scripts(static: Path, names: Iterable[str]) -> dict[str, list[str]]:
     return found
 
 
-def page(static: Path = STATIC, names: Iterable[str] = FIRST_PAGE) -> str:
+def page(static: Path = STATIC, names: Iterable[str] = FIRST_PAGE) -> str | None:
     """Streamlit's `index.html` with a modulepreload link for each script the named elements
-    load that the page does not already preload."""
+    load that the page does not already preload; None if there is none to add (Streamlit's
+    bundle no longer reads as expected)."""
     html = (static / "index.html").read_text(encoding="utf-8")
     listed = set(_LISTED.findall(html))
     scripts = dict.fromkeys(s for files in lazy_scripts(static, names).values() for s in files)
@@ -69,7 +70,7 @@ def page(static: Path = STATIC, names: Iterable[str] = FIRST_PAGE) -> str:
         for s in scripts
         if s not in listed
     )
-    return html.replace("</head>", f"{links}</head>", 1)
+    return html.replace("</head>", f"{links}</head>", 1) if links else None
 
 
 class PreloadFirstPage:
@@ -78,9 +79,7 @@ class PreloadFirstPage:
 
     def __init__(self, app: ASGIApp, static: Path = STATIC) -> None:
         self.app = app
-        html = page(static)
-        self.html = html if html != (static / "index.html").read_text(encoding="utf-8") else None
-        # None: Streamlit's bundle no longer reads as expected; its own page is served.
+        self.html = page(static)  # None: Streamlit's own page is served
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         base = str(config.get_option("server.baseUrlPath") or "").strip("/")
