@@ -42,6 +42,12 @@ def open_assumptions(at: AppTest) -> AppTest:
     return at.run()
 
 
+def open_fold(at: AppTest, key: str) -> AppTest:
+    """Open one of the sidebar's folds ("upload_open", "run_open"), as a board member does."""
+    at.session_state[key] = True
+    return at.run()
+
+
 def go(at: AppTest, page: str) -> AppTest:
     """Open a page (a tab that remembers itself; only the open page runs)."""
     at.session_state["page"] = page
@@ -131,7 +137,8 @@ def test_with_auto_update_off_an_edit_is_flagged_not_shown_as_done(app):
     go(app, "Tables and downloads")
     first = app.subheader[0].value
     mean = programme_mean(app)
-    app.toggle(key="auto_update").set_value(False).run()
+    assert not [b for b in app.button if b.key == "run"]  # no Run button while automatic
+    open_fold(app, "run_open").toggle(key="auto_update").set_value(False).run()
     widget(app, "strands.njp.cohort").set_value(400).run()
     assert not app.exception and not app.error
     assert app.subheader[0].value == first  # the figures shown are still the unedited case's
@@ -173,7 +180,7 @@ def test_downloads_carry_the_scenario_edits_seed_and_runs(app, barnet):
 
 
 def test_bad_upload_keeps_headline_title_and_sidebar(app):
-    app.file_uploader(key="scenario_upload").set_value(
+    open_fold(app, "upload_open").file_uploader(key="scenario_upload").set_value(
         ("bad.yaml", b"name: [unclosed", "application/yaml")
     ).run()
     assert not app.exception
@@ -201,7 +208,7 @@ def test_a_good_upload_replaces_the_scenario_and_greys_the_picker(app):
     data = yaml.safe_load((ROOT / "scenarios" / "barnet_obc_2013.yaml").read_text())
     data["name"] = "Uploaded case"
     data["strands"]["coaches"]["cohort"] = 10
-    app.file_uploader(key="scenario_upload").set_value(
+    open_fold(app, "upload_open").file_uploader(key="scenario_upload").set_value(
         ("mine.yaml", yaml.safe_dump(data).encode(), "application/yaml")
     ).run()
     app.run()  # the picker reads the upload's state on the next redraw
@@ -209,6 +216,38 @@ def test_a_good_upload_replaces_the_scenario_and_greys_the_picker(app):
     assert app.subheader[0].value.startswith("Uploaded case")
     assert app.selectbox(key="scenario_pick").disabled
     assert any("uploaded file" in i.value for i in app.info)
+
+
+def test_run_settings_hold_while_their_fold_is_closed():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    open_fold(at, "run_open")
+    at.number_input(key="run_iterations").set_value(1_000)
+    at.number_input(key="run_seed").set_value(7).run()
+    at.toggle(key="auto_update").set_value(False).run()
+    assert at.button(key="run")  # on show outside the fold, which is now closed
+    at.session_state["run_open"] = False
+    at.run()
+    assert not at.number_input and not at.toggle
+    at.button(key="run").click().run()
+    assert not at.exception and not at.error
+    shown = at.session_state["last_good"]
+    assert (shown["runs"], shown["seed"], shown["draws"].runs) == (1_000, 7, 1_000)
+    assert "1,000 iterations, seed 7" in texts(at)
+    open_fold(at, "run_open")
+    assert at.number_input(key="run_iterations").value == 1_000
+    assert at.number_input(key="run_seed").value == 7 and not at.toggle(key="auto_update").value
+
+
+def test_the_upload_fold_stays_open_while_its_upload_is_in_use(app):
+    data = (ROOT / "scenarios" / "barnet_obc_2013.yaml").read_bytes()
+    open_fold(app, "upload_open").file_uploader(key="scenario_upload").set_value(
+        ("mine.yaml", data.replace(b"name: ", b"name: Mine, ", 1), "application/yaml")
+    ).run()
+    app.session_state["upload_open"] = False  # the board member closes the fold
+    app.run()
+    assert app.session_state["upload_open"] and app.get("file_uploader")
+    assert app.subheader[0].value.startswith("Mine, ")
 
 
 def test_edits_are_kept_while_another_strand_is_shown_and_can_be_undone(app):
@@ -325,8 +364,10 @@ def test_headline_is_the_reports(app):
 def test_assumptions_are_drawn_only_when_asked_for_and_edits_hold_when_hidden():
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    inputs = {w.label for w in at.sidebar.number_input}
-    assert inputs == {"Iterations", "Seed"}  # a new session: no assumption drawn, a faster page
+    # A new session: no input drawn in the sidebar (each slows the first page), no uploader,
+    # and no Run button while the case re-runs by itself.
+    assert not at.sidebar.number_input and not at.get("file_uploader")
+    assert not at.sidebar.toggle and not at.sidebar.button
 
     def cost_inputs():
         return [w for w in at.sidebar.number_input if w.key and ".costs." in w.key]

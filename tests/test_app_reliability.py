@@ -17,7 +17,8 @@ def app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     assert not at.exception and not at.error
-    return at
+    at.session_state["upload_open"] = True  # the sidebar's fold with the scenario uploader
+    return at.run()
 
 
 def _errors(at: AppTest) -> list[str]:

@@ -155,6 +155,12 @@ def check(page, errors: list[str], charts_expected: bool = True) -> None:
 def test_app_in_headless_chromium(server, browser, size):
     ARTIFACTS.mkdir(exist_ok=True)
     page, errors = open_app(browser, server, size)
+    for fold in ("Run settings", "Upload a scenario"):  # the sidebar's folds, opened
+        page.get_by_text(fold, exact=True).click()
+        settle(page)
+    assert page.get_by_label("Iterations").input_value() == "2000"
+    page.get_by_text("Update automatically").click()
+    settle(page)
     page.get_by_role("button", name="Run").click()
     settle(page)
     assert page.get_by_text("P(programme comes out ahead)").first.is_visible()

@@ -85,7 +85,8 @@ def main() -> None:
     if wanted is not None and wanted != shown:
         st.warning(
             "Your latest changes are not run yet: the figures below are for the case named "
-            "here. Press Run in the sidebar (or turn on 'Update automatically')."
+            "here. Press Run in the sidebar (or turn on 'Update automatically' under 'Run "
+            "settings')."
         )
     elif scn is None:
         st.info("Showing the last good results.")

@@ -27,10 +27,6 @@ STATIC = Path(st.__file__).parent / "static"
 FIRST_PAGE = (
     "ArrowVegaLiteChart",  # the charts
     "Selectbox",  # the scenario picker
-    "FileUploader",
-    "NumberInput",  # iterations, seed
-    "Checkbox",  # "Update automatically"
-    "Button",  # Run
     "rehype-raw",  # markdown with HTML: the headline's figures
 )
 _LISTED = re.compile(r"\./static/js/([\w.-]+\.js)")
