@@ -3,8 +3,9 @@
 Streamlit's browser code loads each kind of element (a select box, a chart) on first use, so a
 browser that has never seen the app fetches and compiles Vega and the sidebar's widgets only
 after the server has sent the page. `<link rel="modulepreload">` hints fetch them alongside
-Streamlit's own: 0.15 to 0.27 s sooner to the first chart from a new browser, of 2.8 to 3.2 s
-(benchmarks/app.py; no change for a returning browser, whose cache has them). They are read
+Streamlit's own: the first chart 0.26 s sooner for a new browser, 1.90 s against 2.16 s
+(medians of 15 interleaved visits; no change for a returning browser, whose cache has them;
+`benchmarks/app.py` times the first load). They are read
 from the bundle Streamlit ships (its lazy imports and their dependency lists), so they follow
 Streamlit's version; if that format changes, the page is served as Streamlit made it, and
 `tests/test_app.py` says so.
