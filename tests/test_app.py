@@ -261,6 +261,10 @@ def test_edits_are_kept_while_another_strand_is_shown_and_can_be_undone(app):
     app.button(key="undo_edits").click().run()
     assert not app.subheader[0].value.endswith(", edited")
     assert widget(app, "strands.njp.cohort").value != 300
+    go(app, "Who pays (funding)")  # the next redraw sends the inputs' values back: no edit
+    assert not app.subheader[0].value.endswith(", edited") and not app.session_state["edits"][
+        next(iter(app.session_state["edits"]))
+    ]
 
 
 def test_impossible_edit_names_the_field(app):
@@ -391,7 +395,8 @@ def test_assumptions_are_drawn_only_when_asked_for_and_edits_hold_when_hidden():
 def test_sessions_share_results_and_charts_are_altairs_own():
     """A second visitor to the same case is served the first's draws (same scenario, runs and
     seed give the same draws); the first page's charts are Altair's specs as Streamlit would
-    send them with `st.altair_chart` (no Altair theme, same marks and encodings)."""
+    send them with `st.altair_chart` (no Altair theme, same marks and encodings), in the en-GB
+    number locale (money in £)."""
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
     from obcsim.outputs import charts
@@ -403,7 +408,8 @@ def test_sessions_share_results_and_charts_are_altairs_own():
     own = _convert_altair_to_vega_lite_spec(
         charts.impact_distribution(ledger.draw_frame(shown_draws(second)))
     )
-    assert "config" not in sent and "config" not in own
+    assert sent["config"] == {"locale": charts.LOCALE} and "config" not in own
+    assert charts.LOCALE["number"]["currency"] == ["£", ""]
     assert sent["facet"] == own["facet"] and sent["spec"]["encoding"] == own["spec"]["encoding"]
 
 

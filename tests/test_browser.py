@@ -141,6 +141,11 @@ def check(page, errors: list[str], charts_expected: bool = True) -> None:
     assert charts or not charts_expected, "no chart on show"
     blank = [i for i, c in enumerate(charts) if c["svg"] == 0 or c["items"] < 2]
     assert not blank, (blank, charts)
+    words = page.evaluate(
+        """() => Array.from(document.querySelectorAll("[data-testid='stVegaLiteChart'] svg text"))
+        .map(t => t.textContent)"""
+    )
+    assert not [w for w in words if "$" in w], "money in dollars on a chart"
     width = page.viewport_size["width"]
     spans = page.locator("[data-testid='stMarkdownContainer'] span").all()
     shown = [s for s in spans if s.is_visible() and INTERVAL.match(s.inner_text().strip())]
@@ -196,6 +201,54 @@ def test_the_first_page_needs_no_script_its_page_did_not_preload(server, browser
     assert not errors, errors[:3]
     assert any("ArrowVegaLiteChart" in s for s in scripts)
     assert set(scripts) <= set(named), sorted(set(scripts) - set(named))
+
+
+def test_undo_sets_the_inputs_back_in_the_browser_too(server, browser):
+    """Undo with the edited input on show: the next redraw must not send the edit back."""
+    page, errors = open_app(browser, server, (1400, 900))
+    page.get_by_test_id("stSidebar").get_by_text("Change the assumptions", exact=True).click()
+    settle(page)
+    cohort = page.get_by_role("spinbutton", name="cohort (people a year)")
+    was = cohort.input_value()
+    cohort.fill("100")
+    cohort.press("Enter")
+    settle(page)
+    heading = page.get_by_test_id("stMain").locator("[data-testid='stHeading'] h3").first
+    assert heading.inner_text().endswith(", edited")
+    page.get_by_role("button", name="Undo all my edits").click()
+    settle(page)
+    assert cohort.input_value() == was
+    page.get_by_role("tab", name="By strand").click()  # any redraw
+    settle(page)
+    assert not heading.inner_text().endswith(", edited") and cohort.input_value() == was
+    assert not errors, errors[:3]
+
+
+def test_an_upload_stays_in_use_when_its_fold_is_closed(server, browser, tmp_path):
+    page, errors = open_app(browser, server, (1400, 900))
+    sidebar = page.get_by_test_id("stSidebar")
+    fold = sidebar.get_by_text("Upload a scenario", exact=True)
+    fold.click()
+    settle(page)
+    mine = tmp_path / "mine.yaml"
+    published = (ROOT / "scenarios" / "barnet_obc_2013.yaml").read_text(encoding="utf-8")
+    mine.write_text(published.replace("name: ", "name: Mine, ", 1), encoding="utf-8")
+    sidebar.locator("input[type=file]").set_input_files(mine)
+    settle(page)
+    heading = page.get_by_test_id("stMain").locator("[data-testid='stHeading'] h3").first
+    assert heading.inner_text().startswith("Mine, ")
+    fold.click()  # closed: the upload stays in use, and the picker greyed
+    settle(page)
+    page.get_by_role("tab", name="By strand").click()
+    settle(page)
+    assert heading.inner_text().startswith("Mine, ")
+    assert sidebar.get_by_text("Using the uploaded file").is_visible()
+    fold.click()
+    settle(page)
+    sidebar.get_by_role("button", name="Remove mine.yaml").click()  # the uploader's (x)
+    settle(page)
+    assert heading.inner_text().startswith("Barnet Safer Communities OBC 2013")
+    assert not errors, errors[:3]
 
 
 @pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")

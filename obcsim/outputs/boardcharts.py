@@ -9,8 +9,7 @@ import pandas as pd
 
 from obcsim.accounts.funding_choice import Position
 from obcsim.outputs.boardview import pct, strand_label, who
-
-GBP = "$,.0f"
+from obcsim.outputs.charts import GBP
 
 
 def _labelled_bars(data: pd.DataFrame, title: str) -> alt.LayerChart:

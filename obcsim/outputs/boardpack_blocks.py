@@ -4,7 +4,7 @@ A block is a dict with `kind` heading (`text`, `level`), para (`text`), items (`
 `numbered`), table (`key`, `columns`, `align`, `rows` of formatted strings, `bold` row
 indexes, relative `widths`), chart (`name`, `caption`) or masthead (`board`, `title`,
 `lines`). Money is written £1,234 with costs and losses in brackets, probabilities as whole
-percentages, strands and agencies by name.
+percentages (<1% and >99% when not exactly 0 or 1), strands and agencies by name.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp
 from obcsim.case.scenario import Scenario
+from obcsim.outputs import boardview
 from obcsim.outputs.report import ILLEGAL_CHARACTERS_RE
 
 Block = dict[str, Any]
@@ -31,8 +32,8 @@ MODEL_WORDS = {
 
 
 def pct(p: float | None) -> str:
-    """A probability as a whole percentage."""
-    return "-" if p is None else f"{p:.0%}"
+    """A probability as a whole percentage, written as the app writes it (<1%, >99%)."""
+    return "-" if p is None else boardview.pct(p)
 
 
 def people(x: float) -> str:

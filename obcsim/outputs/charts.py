@@ -13,7 +13,9 @@ import pandas as pd
 
 from obcsim.accounts.money import STRAND_LABELS, agency_label
 
-GBP = ",.0f"  # d3-format has no £ prefix: titles say GBP
+GBP = "$,.0f"  # money: £1,234 in the en-GB number locale (`LOCALE`), which the app sets
+# d3-format's en-GB number locale, as Vega's `config.locale` (without it "$" is the dollar).
+LOCALE = {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["£", ""]}}
 AGENCY = "Agency"
 
 

@@ -9,7 +9,7 @@ from obcsim.accounts import ledger
 from obcsim.case.shipped import shipped
 from obcsim.outputs import boardview, charts
 from obcsim.ui.sidebar import shipped_scenario, title
-from obcsim.ui.state import View, simulate
+from obcsim.ui.state import View, altair, simulate
 
 BEFORE_EDITS = "The same scenario before my edits"
 
@@ -30,5 +30,5 @@ def show(view: View) -> None:
         "Both cases run on the same random numbers (common random numbers, per strand), so a "
         "difference is the change's own; an agency it does not reach differs by exactly £0."
     )
-    st.altair_chart(charts.difference(diff, "this case", "comparison"))
+    altair(charts.difference(diff, "this case", "comparison"))
     st.dataframe(boardview.compare_display(diff), hide_index=True)

@@ -13,6 +13,7 @@ from obcsim.case import edit
 from obcsim.case.load import parse_scenario
 from obcsim.case.scenario import Scenario
 from obcsim.outputs import charts, howsure
+from obcsim.ui.state import altair
 
 DRAWS = 10_000  # P(ahead) to within half a point (standard error); about a second
 
@@ -49,7 +50,7 @@ def show(scn: Scenario, seed: int) -> None:
         "is in what the evidence supports, averaged over people."
     )
     how = frames["how_sure"]
-    st.altair_chart(charts.chances(how))
+    altair(charts.chances(how))
     shown = how.assign(
         **{c: how[c].map(gbp) for c in ("base_case", "expected_value", "mean", "p05", "p95")},
         p_ahead=how["p_ahead"].map(lambda p: f"{p:.0%}"),
@@ -74,7 +75,7 @@ def show(scn: Scenario, seed: int) -> None:
     st.subheader("The three assumptions that matter most")
     for i, label in enumerate(r["top"], 1):
         st.markdown(f"{i}. {label}")
-    st.altair_chart(charts.tornado(frames["drivers"], r["base"]))
+    altair(charts.tornado(frames["drivers"], r["base"]))
     st.caption(
         "Each bar: the programme's NPV with one input at its 5th and at its 95th percentile, "
         "every other at its mean (the line)."

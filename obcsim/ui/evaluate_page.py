@@ -9,7 +9,7 @@ import streamlit as st
 from obcsim.case import edit
 from obcsim.evidence import evaluation, observed
 from obcsim.outputs import boardview, charts, report
-from obcsim.ui.state import View, guarded, recall, remember, scenario_key
+from obcsim.ui.state import View, altair, guarded, recall, remember, scenario_key
 
 
 def show(view: View) -> None:
@@ -35,7 +35,7 @@ def show(view: View) -> None:
     new, figures = result
     st.session_state["evaluation"] = figures
     params = pd.DataFrame(figures["parameters"])
-    st.altair_chart(charts.prior_posterior(boardview.labelled_parameters(scn, params)))
+    altair(charts.prior_posterior(boardview.labelled_parameters(scn, params)))
     st.dataframe(boardview.evaluation_parameters(scn, params), hide_index=True)
     if figures["effects"]:
         st.markdown(

@@ -15,7 +15,16 @@ from obcsim.accounts import funding
 from obcsim.accounts.funding_choice import Choice, Position, funded, position
 from obcsim.model.montecarlo import Draws
 from obcsim.outputs import boardcharts, boardview
-from obcsim.ui.state import View, guarded, headline, recall, remember, scenario_key, simulate
+from obcsim.ui.state import (
+    View,
+    altair,
+    guarded,
+    headline,
+    recall,
+    remember,
+    scenario_key,
+    simulate,
+)
 from obcsim.ui.tables_page import stem
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -158,7 +167,7 @@ def show(view: View) -> None:
         f"iterations, seed {view.seed}. Contributions under: {boardview.MODEL_LABELS[pos.model]}."
     )
     st.subheader("What each agency pays and gains (present value)")
-    st.altair_chart(boardcharts.who_pays(pos))
+    altair(boardcharts.who_pays(pos))
     st.dataframe(boardview.partners_display(pos), hide_index=True)
     st.subheader("Year by year")
     agencies = [a for a in pos.partners.agency if a != "total"]

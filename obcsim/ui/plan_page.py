@@ -14,6 +14,7 @@ from obcsim.case.scenario import Scenario
 from obcsim.evidence import plan, plan_text
 from obcsim.outputs.plan_chart import time_to_evidence
 from obcsim.outputs.plan_display import power_display, worth_display
+from obcsim.ui.state import altair
 
 DRAWS = 10_000  # EVPPI draws in the app (the CLI's default is 20,000)
 
@@ -46,7 +47,7 @@ def show(scn: Scenario, seed: int) -> None:
         "(July to September 2014); dashed lines, the cohort for 80% power."
     )
     needed = {r["strand"]: r["cohort_for_80"] for r in figures["power"]}
-    st.altair_chart(time_to_evidence(timeline, plan.OBC_WINDOW, needed))
+    altair(time_to_evidence(timeline, plan.OBC_WINDOW, needed))
     st.markdown(
         "**Which evaluation is worth commissioning** (expected value of perfect information, "
         f"net present value over {figures['horizon_years']} years)"

@@ -8,8 +8,9 @@ uploader and the three run settings drawn put the first chart 0.43 s later, 2.52
 is closed.
 
 An upload in place takes precedence, and the picker says so (and is greyed out) until the upload
-is removed; its fold stays open meanwhile. A bad upload is one error naming file, field and
-rule; the picked scenario is shown meanwhile, so the page keeps its headline, title and sidebar.
+is removed; closing its fold hides the uploader, not the upload. A bad upload is one error
+naming file, field and rule; the picked scenario is shown meanwhile, so the page keeps its
+headline, title and sidebar.
 """
 
 from __future__ import annotations
@@ -73,7 +74,9 @@ def choose_scenario() -> tuple[Scenario, str | None]:
     )
     if uploaded is not None:
         st.sidebar.info("Using the uploaded file; remove it (x) to pick a shipped scenario.")
-        st.session_state["upload_open"] = True  # closing the fold would drop the upload
+        # Its uploader is drawn even when the fold is closed (the browser shows it closed):
+        # an uploader not drawn drops its file.
+        st.session_state["upload_open"] = True
     fold = st.sidebar.expander("Upload a scenario", key="upload_open", on_change="rerun")
     upload = None
     if fold.open:
@@ -133,12 +136,20 @@ def edits_sidebar(base: Scenario) -> dict[edit.Path, float | str]:
             shown = [f for f in shown if f not in costs]
         for f in shown:
             _input(fold, f, tag, base, kept)
-    if kept and st.sidebar.button("Undo all my edits", key="undo_edits"):
-        kept.clear()
-        for f in fields:
-            st.session_state.pop(f"{tag}:{'.'.join(map(str, f.path))}", None)
-        st.rerun()
+    if kept:
+        st.sidebar.button("Undo all my edits", key="undo_edits", on_click=_undo, args=(tag, fields))
     return dict(kept)
+
+
+def _undo(tag: str, fields: list[edit.Field]) -> None:
+    """Forget the edits and set every input drawn back to its scenario's value. A callback,
+    so it runs before the inputs are drawn: an input's value can then be set, which also sets
+    it in the browser (dropping its state would not, and the browser would send it back)."""
+    st.session_state["edits"][tag].clear()
+    for f in fields:
+        k = f"{tag}:{'.'.join(map(str, f.path))}"
+        if k in st.session_state:
+            st.session_state[k] = f.value if f.kind == "agency" else float(f.value)
 
 
 def _input(

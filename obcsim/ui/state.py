@@ -29,6 +29,7 @@ from obcsim.case import edit
 from obcsim.case.scenario import Scenario
 from obcsim.errors import InputError
 from obcsim.model.montecarlo import Draws, preferred_engine, run
+from obcsim.outputs import charts
 
 CACHE_SIZE = 32
 ITERATION_BUDGET = 64_000  # iterations an LRU holds in all: 32 x 2,000, or one of 50,000
@@ -151,13 +152,19 @@ def chart(draws: Draws, name: str, build: Callable[[], alt.TopLevelMixin]) -> No
     st.vega_lite_chart(spec=copy.deepcopy(spec(draws, name, build)))  # Streamlit edits it
 
 
+def altair(made: alt.TopLevelMixin) -> None:
+    """Draw an Altair chart built for this page only (as `st.altair_chart`, money in £)."""
+    st.vega_lite_chart(spec=_spec(made))
+
+
 def _spec(made: alt.TopLevelMixin) -> dict[str, Any]:
     """The chart's Vega-Lite spec without Altair's default theme, as `st.altair_chart` sends it
-    (so Streamlit's theme sizes and colours it)."""
+    (so Streamlit's theme sizes and colours it), in the en-GB number locale (money in £)."""
     spec: dict[str, Any] = made.to_dict()
     theme = alt.theme.get()
     if theme is not None and spec.get("config") == theme().get("config"):
         del spec["config"]
+    spec.setdefault("config", {})["locale"] = charts.LOCALE
     return spec
 
 
