@@ -235,6 +235,13 @@ def test_pdf_says_how_it_was_made(pack: boardpack.Pack, pdf_text: str) -> None:
     assert f"{t['runs']} runs, seed {t['seed']}" in flat  # every page's foot
     assert flat.count(t["scenario_sha256"][:12]) >= 2
     assert "Police 40%, Council 40%, Probation 20%" in flat
+    assert "payment by results" not in flat.lower()  # a pooled pack: only the pooled terms
+    d = pack.figures["drivers"]  # section 6's expected value, and where it comes from
+    assert (
+        f"from {t['drivers_runs']:,} draws of the uncertain inputs through the closed form, not "
+        f"from the {t['runs']:,} Monte Carlo runs" in flat
+    )
+    assert gbp(d["gap"]["expected_value"]) in flat
     for heading in ("SUMMARY AND PURPOSE", "DECISION REQUESTED", "RISKS AND THEIR PROBABILITIES",
                     "WHAT DRIVES THE ANSWER", "EVALUATION PLAN"):  # fmt: skip
         assert heading in pdf_text
@@ -378,6 +385,7 @@ def test_payment_by_results_all_up_front_is_as_published(barnet: Scenario) -> No
         assert rows[agency] == pytest.approx(cost, rel=1e-9, abs=1e-6)
     assert pbr.figures["traceability"]["pbr"] == {"attachment_share": 1.0, "commissioner": "police"}
     assert "Police commissions" in dict(pbr.figures["cover"])["payment by results"]
+    assert "pooled shares" not in dict(pbr.figures["cover"])
 
 
 def test_decision_names_a_strand_likely_to_lose(pack: boardpack.Pack) -> None:

@@ -177,7 +177,8 @@ def pack_cover(
     scn: Scenario, case_scn: Scenario, expected: appraisal.Case, info: cover.Run, **how: Any
 ) -> tuple[list[tuple[str, str]], str]:
     """The committee workbook's cover rows for this pack, with the funded case's own rows (its
-    strands, shares, payment-by-results terms, hash) and the model in words; and the
+    strands, the chosen model's terms (pooled shares or payment-by-results terms), hash) and
+    the model in words; and the
     scenario's SHA-256 (of its file, or of its YAML when it has none: an upload in the app)."""
     rows = cover.cover_rows(expected, info)
     rows[3:3] = [
@@ -192,6 +193,8 @@ def pack_cover(
         own = f"{digest} (of the scenario as obcsim writes it)"
         rows = [(k, own if k == "scenario SHA-256" else v) for k, v in rows]
     model, engine = info.models[0], how["engine"]
+    terms_of = {"pooled shares": "pooled", "payment by results": "pbr"}  # only the model's own
+    rows = [(k, v) for k, v in rows if terms_of.get(k, model) == model]
     rows = [(k, MODEL_WORDS[model] if k == "funding models" else v) for k, v in rows]
     rows = [(k, v.replace("(fast engine)", f"({engine} engine)")) for k, v in rows]
     at = next(i for i, (k, _) in enumerate(rows) if k == "Monte Carlo") + 1

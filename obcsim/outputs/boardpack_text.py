@@ -233,12 +233,16 @@ def drivers(f: dict[str, Any]) -> list[Block]:
         return [*out, para("No input of this case is uncertain: nothing moves the answer.")]
     first = d["tornado"][0]
     lo, hi = sorted((first["at_low"], first["at_high"]))
+    t = f["traceability"]
     out.append(
         para(
             f"{d['finding']} Moving one uncertain input at a time across its 90% range, the "
             f"others at their means (expected value {gbp(gap['expected_value'])}), the one that "
             f"moves the programme's net present value most is {first['label']}: from {gbp(lo)} "
-            f"to {gbp(hi)}."
+            f"to {gbp(hi)}. This section's figures come from {t['drivers_runs']:,} draws of the "
+            f"uncertain inputs through the closed form, not from the {t['runs']:,} Monte Carlo "
+            "runs of the other sections, so its expected value and theirs "
+            f"({gbp(f['programme']['npv'])}) are two estimates of the same figure."
         )
     )
     rows = [
