@@ -266,8 +266,24 @@ def test_edits_are_kept_while_another_strand_is_shown_and_can_be_undone(app):
     assert not any(app.session_state["edits"].values())
 
 
+def test_probabilities_are_typed_as_percentages(app, barnet):
+    uptake = widget(app, "strands.njp.uptake")
+    assert uptake.label == "uptake (%)" and uptake.value == pytest.approx(
+        100 * barnet.strands.njp.uptake.point()
+    )
+    assert not app.subheader[0].value.endswith(", edited")  # shown in %, not an edit
+    app.selectbox(key="assumption_group").set_value("iom").run()
+    labels = {w.label for w in app.sidebar.number_input}
+    assert "reoffending without (non statutory) (%)" in labels  # no field names
+    app.selectbox(key="assumption_group").set_value("njp").run()
+    widget(app, "strands.njp.uptake").set_value(50).run()
+    assert app.session_state["last_good"]["scn"].strands.njp.uptake.point() == 0.5
+    was = f"{barnet.strands.njp.uptake.point():.1%}"
+    assert f"Neighbourhood Justice Panels: uptake 50.0% (was {was})" in texts(app)
+
+
 def test_impossible_edit_names_the_field(app):
-    widget(app, "strands.njp.groups.all.reduction").set_value(0.95).run()
+    widget(app, "strands.njp.groups.all.reduction").set_value(95).run()  # per cent
     assert not app.exception
     assert "strands.njp.groups.all.reduction" in app.error[0].value
     assert app.get("vega_lite_chart")  # the last good results stay

@@ -113,7 +113,7 @@ def test_scale_and_strands_left_out(barnet):
         (Choice({"njp": 101.0}), r"funding choice: njp: scale must lie in \[0, 100\]"),
         (
             Choice({"njp": 1.0}, "pooled", {"council": 0.5, "police": 0.4}),
-            "funding choice: the pooled shares must sum to 1",
+            r"funding choice: the pooled shares must sum to 1 \(100%\); got 0.9 \(90.0%\)",
         ),
         (
             Choice({"njp": 1.0}, "pbr", commissioner="nobody"),

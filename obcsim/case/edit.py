@@ -56,7 +56,7 @@ def editable(scn: Scenario) -> list[Field]:
         ):
             out.append(_dist_field((*base, attr), name, label, "probability", getattr(s, attr)))
         for g, grp in s.groups.items():
-            tag = "" if len(s.groups) == 1 else f" ({g})"
+            tag = "" if len(s.groups) == 1 else f" ({g.replace('_', ' ')})"
             if grp.share is not None and len(s.groups) > 1:
                 out.append(
                     _dist_field(

@@ -63,7 +63,9 @@ def check_shares(scn: Scenario, shares: Mapping[str, float], source: str | None 
             raise InputError(source, agency, f"a share must be a number >= 0; got {share}")
     total = sum(shares.values())
     if not math.isclose(total, 1.0, abs_tol=1e-6):
-        raise InputError(source, "", f"the pooled shares must sum to 1 (100%); got {total:g}")
+        raise InputError(
+            source, "", f"the pooled shares must sum to 1 (100%); got {total:g} ({total:.1%})"
+        )
 
 
 def check_pbr(scn: Scenario, pbr: Mapping[str, Any], source: str | None = None) -> None:

@@ -175,7 +175,8 @@ def show(view: View) -> None:
     agency = st.selectbox(
         "Agency", [*paying, *[a for a in agencies if a not in paying]], format_func=boardview.who
     )
-    st.dataframe(boardview.years_display(pos, agency), hide_index=True)
+    wide = {"year": st.column_config.TextColumn(width="medium")}  # "all years (present value)"
+    st.dataframe(boardview.years_display(pos, agency), hide_index=True, column_config=wide)
     about = boardview.provenance(
         view.scn, list(view.edits), view.seed, view.runs, view.draws.engine
     )

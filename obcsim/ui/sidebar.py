@@ -30,11 +30,20 @@ from obcsim.case.shipped import shipped
 from obcsim.errors import InputError
 from obcsim.ui.state import DEFAULT_RUNS, DEFAULT_SEED, MAX_APP_RUNS, guarded, scenario_key
 
+# How each kind of assumption is typed: probabilities as percentages (`scale` 100).
 KIND_INPUT: dict[str, dict[str, Any]] = {
-    "probability": {"max_value": 1.0, "step": 0.01, "format": "%.3f"},
-    "count": {"max_value": None, "step": 10.0, "format": "%.0f"},
-    "money": {"max_value": None, "step": 100.0, "format": "%.0f"},
+    "probability": {"max_value": 100.0, "step": 1.0, "format": "%.1f", "scale": 100.0},
+    "count": {"max_value": None, "step": 10.0, "format": "%.0f", "scale": 1.0},
+    "money": {"max_value": None, "step": 100.0, "format": "%.0f", "scale": 1.0},
 }
+UNITS = {"probability": " (%)", "money": " (£)"}
+
+
+def _typed(f: edit.Field, value: float | str) -> float | str:
+    """A value as its input shows it (a probability as a percentage)."""
+    if f.kind == "agency":
+        return value
+    return round(float(value) * KIND_INPUT[f.kind]["scale"], 9)
 
 
 @lru_cache(maxsize=8)
@@ -149,7 +158,7 @@ def _undo(tag: str, fields: list[edit.Field]) -> None:
     for f in fields:
         k = f"{tag}:{'.'.join(map(str, f.path))}"
         if k in st.session_state:
-            st.session_state[k] = f.value if f.kind == "agency" else float(f.value)
+            st.session_state[k] = _typed(f, f.value)
 
 
 def _input(
@@ -168,22 +177,25 @@ def _input(
             key=k,
             help=f.source,
         )
+        unchanged = new == f.value
     else:
         bounds = KIND_INPUT[f.kind]
-        new = where.number_input(
-            f.label,
+        typed = where.number_input(
+            f.label + UNITS.get(f.kind, ""),
             min_value=0.0,
             max_value=bounds["max_value"],
-            value=float(shown),
+            value=_typed(f, shown),
             step=bounds["step"],
             format=bounds["format"],
             key=k,
             help=f.source,
         )
-    if new != f.value:
-        kept[f.path] = new
-    else:
+        unchanged = typed == _typed(f, f.value)  # as typed: 55% is 0.55, not 0.5500000000000002
+        new = float(typed) / bounds["scale"]
+    if unchanged:
         kept.pop(f.path, None)
+    else:
+        kept[f.path] = new
 
 
 def _edited(kept: dict[edit.Path, float | str], fields: list[edit.Field], group: str) -> bool:
