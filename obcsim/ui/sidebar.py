@@ -2,10 +2,10 @@
 the board may edit, and the run settings.
 
 The upload, the assumptions and the run settings are folds whose inputs are drawn only when
-opened: every input drawn slows a new visitor's first page (in Chromium on this machine, the
-uploader and the three run settings drawn put the first chart 0.43 s later, 2.52 s against
-2.09 s; `benchmarks/app.py` times the first load). What a fold's inputs hold is kept while it
-is closed.
+opened, so a board member's sidebar is the scenario and three folds; what a fold's inputs hold
+is kept while it is closed. Inputs drawn cost time (the assumptions: see `edits_sidebar`);
+folding the uploader and the run settings changed a new browser's first chart by -0.43, -0.05,
++0.10 and -0.02 s in four interleaved comparisons in Chromium here, which is within noise.
 
 An upload in place takes precedence, and the picker says so (and is greyed out) until the upload
 is removed; closing its fold hides the uploader, not the upload. A bad upload is one error
