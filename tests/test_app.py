@@ -215,6 +215,8 @@ def test_a_good_upload_replaces_the_scenario_and_greys_the_picker(app):
     assert not app.exception and not app.error
     assert app.subheader[0].value.startswith("Uploaded case")
     assert app.selectbox(key="scenario_pick").disabled
+    described = app.selectbox(key="scenario_pick").help  # what tells the scenarios apart
+    assert "**Evidence-adjusted: Barnet" in described and "same distributions" in described
     assert any("uploaded file" in i.value for i in app.info)
 
 

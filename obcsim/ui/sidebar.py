@@ -69,6 +69,13 @@ def shipped_scenario(name: str) -> Scenario:
     return _parsed(name, shipped()[name])
 
 
+def _described(files: dict[str, bytes]) -> str:
+    """The picker's help: each shipped scenario's description (which says, for one, that its
+    distributions, and so its Monte Carlo figures, are another's)."""
+    lines = [f"**{title(n)}**: {' '.join(shipped_scenario(n).description.split())}" for n in files]
+    return "\n\n".join(["Scenarios shipped with obcsim:", *lines])
+
+
 def choose_scenario() -> tuple[Scenario, str | None]:
     """The base scenario, and a note when it is not the one the board asked for."""
     files = shipped()
@@ -77,7 +84,7 @@ def choose_scenario() -> tuple[Scenario, str | None]:
         "Scenario",
         list(files),
         format_func=title,
-        help="Scenarios shipped with obcsim",
+        help=_described(files),
         disabled=uploaded is not None,
         key="scenario_pick",
     )
