@@ -116,28 +116,16 @@ def decision(f: dict[str, Any]) -> list[Block]:
 
 def financial_case(f: dict[str, Any]) -> list[Block]:
     years = f["traceability"]["settings"]["years"]
+    named = [(agency_label(a["agency"]), a) for a in f["agencies"]]
     rows = [
         [
-            agency_label(a["agency"]),
-            gbp(a["pv_benefits"]),
-            gbp(-a["pv_costs"]),
-            gbp(a["npv"]),
+            label,
+            *(gbp(v) for v in (a["pv_benefits"], -a["pv_costs"], a["npv"])),
             span(a["npv_p05"], a["npv_p95"]),
             pct(a["p_npv_positive"]),
         ]
-        for a in f["agencies"]
+        for label, a in [*named, ("Programme", f["programme"])]
     ]
-    p = f["programme"]
-    rows.append(
-        [
-            "Programme",
-            gbp(p["pv_benefits"]),
-            gbp(-p["pv_costs"]),
-            gbp(p["npv"]),
-            span(p["npv_p05"], p["npv_p95"]),
-            pct(p["p_npv_positive"]),
-        ]
-    )
     cols = ["Agency", "Benefits", "Costs", "Net present value", "90% interval", "P(ahead)"]
     return [
         heading("3. The financial case per partner"),
@@ -226,23 +214,21 @@ def risks(f: dict[str, Any]) -> list[Block]:
 
 
 def drivers(f: dict[str, Any]) -> list[Block]:
-    d = f["drivers"]
-    gap = d["gap"]
+    d, t = f["drivers"], f["traceability"]
     out = [heading("6. What drives the answer")]
     if not d["tornado"]:
         return [*out, para("No input of this case is uncertain: nothing moves the answer.")]
     first = d["tornado"][0]
     lo, hi = sorted((first["at_low"], first["at_high"]))
-    t = f["traceability"]
+    mean, npv = gbp(d["gap"]["expected_value"]), gbp(f["programme"]["npv"])
     out.append(
         para(
             f"{d['finding']} Moving one uncertain input at a time across its 90% range, the "
-            f"others at their means (expected value {gbp(gap['expected_value'])}), the one that "
-            f"moves the programme's net present value most is {first['label']}: from {gbp(lo)} "
-            f"to {gbp(hi)}. This section's figures come from {t['drivers_runs']:,} draws of the "
-            f"uncertain inputs through the closed form, not from the {t['runs']:,} Monte Carlo "
-            "runs of the other sections, so its expected value and theirs "
-            f"({gbp(f['programme']['npv'])}) are two estimates of the same figure."
+            f"others at their means (expected value {mean}), the one that moves the programme's "
+            f"net present value most is {first['label']}: from {gbp(lo)} to {gbp(hi)}. This "
+            f"section's figures come from {t['drivers_runs']:,} draws of the uncertain inputs "
+            f"through the closed form, not from the {t['runs']:,} Monte Carlo runs of the "
+            f"others: its expected value and theirs ({npv}) are two estimates of one figure."
         )
     )
     rows = [
