@@ -5,10 +5,9 @@ browser that has never seen the app fetches and compiles Vega and the sidebar's 
 after the server has sent the page. `<link rel="modulepreload">` hints fetch them alongside
 Streamlit's own: the first chart 0.26 s sooner for a new browser, 1.90 s against 2.16 s
 (medians of 15 interleaved visits; no change for a returning browser, whose cache has them;
-`benchmarks/app.py` times the first load). They are read
-from the bundle Streamlit ships (its lazy imports and their dependency lists), so they follow
-Streamlit's version; if that format changes, the page is served as Streamlit made it, and
-`tests/test_app.py` says so.
+`benchmarks/app.py` times the first load). They are read from the bundle Streamlit ships (its
+lazy imports and their dependency lists), so they follow Streamlit's version; if that format
+changes, the page is served as Streamlit made it, and `tests/test_app.py` says so.
 """
 
 from __future__ import annotations
