@@ -8,6 +8,7 @@ where one exists (a pooled budget splits the programme's cost by the shares exac
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import io
@@ -440,3 +441,22 @@ def test_years_add_up_to_the_npv(pack: boardpack.Pack) -> None:
     )
     assert by_hand == pytest.approx(pack.figures["programme"]["npv"], rel=1e-9)
     assert years[-1]["cumulative_discounted_net"] == pytest.approx(by_hand, rel=1e-9)
+
+
+def test_chances_are_written_alike_in_tables_and_charts(pack: boardpack.Pack) -> None:
+    """A chance is a whole percentage, but never 0% or 100% unless exactly so: the pack's
+    chart labels say what its tables say (the chart once wrote 100% under a table's >99%)."""
+    from obcsim.accounts.money import pct
+    from obcsim.outputs import boardpack_charts
+
+    cases = {0: "0%", 0.004: "<1%", 0.005: "<1%", 0.0051: "1%", 0.5: "50%", 0.9949: "99%"}
+    assert {p: pct(p) for p in cases} == cases
+    assert (pct(0.995), pct(0.9995), pct(1)) == (">99%", ">99%", "100%")
+    f = copy.deepcopy(pack.figures)
+    paying = [r for r in f["who_pays"] if r["agency"] not in ("total", "partners")]
+    paying[0]["p_worse_off"] = 0.9995
+    spec = boardpack_charts.p_worse_off(f).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    labels = {r["label"]: r["text"] for r in rows}
+    assert labels[paying[0]["label"]] == ">99%"
+    assert all(labels[r["label"]] == pct(r["p_worse_off"]) for r in rows)

@@ -141,8 +141,8 @@ def test_the_app_page_shows_the_chances_the_gap_and_the_drivers(barnet):
     assert at.info[0].value == found.finding()
     table = at.dataframe[0].value.set_index("Who")
     for r in found.chances.itertuples():
-        p = r.p_ahead  # a whole percentage, but never 0% or 100% unless exactly so
-        words = "<1%" if 0 < p < 0.005 else ">99%" if 0.995 < p < 1 else f"{p:.0%}"
+        p, words = r.p_ahead, f"{r.p_ahead:.0%}"  # never 0% or 100% unless exactly so
+        words = "<1%" if words == "0%" and p > 0 else ">99%" if words == "100%" and p < 1 else words
         assert table.loc[outcome_label(r.outcome), "Chance of coming out ahead"] == words
     shown = [m.value for m in at.markdown]
     assert [f"{i}. {label}" for i, label in enumerate(found.top, 1)] == shown[:3]

@@ -1,4 +1,5 @@
-"""How money is written for people: whole pounds, costs in brackets, as the OBC shows them."""
+"""How money is written for people: whole pounds, costs in brackets, as the OBC shows them;
+and chances, as whole percentages."""
 
 from __future__ import annotations
 
@@ -32,3 +33,14 @@ def gbp(x: float) -> str:
 
 def agency_label(agency: str) -> str:
     return AGENCY_LABELS.get(agency, agency.capitalize())
+
+
+def pct(p: float) -> str:
+    """A probability as a whole percentage: 45%, and <1% / >99% rather than a misleading 0% /
+    100% when it is not exactly 0 or 1."""
+    written = f"{p:.0%}"
+    if written == "0%" and p > 0:
+        return "<1%"
+    if written == "100%" and p < 1:
+        return ">99%"
+    return written

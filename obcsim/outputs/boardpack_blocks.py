@@ -13,9 +13,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from obcsim.accounts import money
 from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp
 from obcsim.case.scenario import Scenario
-from obcsim.outputs import boardview
 from obcsim.outputs.report import ILLEGAL_CHARACTERS_RE
 
 Block = dict[str, Any]
@@ -33,7 +33,7 @@ MODEL_WORDS = {
 
 def pct(p: float | None) -> str:
     """A probability as a whole percentage, written as the app writes it (<1%, >99%)."""
-    return "-" if p is None else boardview.pct(p)
+    return "-" if p is None else money.pct(p)
 
 
 def people(x: float) -> str:

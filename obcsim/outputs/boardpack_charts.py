@@ -13,6 +13,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from obcsim.accounts.money import pct
+
 MONEY = "($,.0f"  # en-GB: £1,234, (£1,234)
 WIDTH = 520
 GREEN, RED, GREY, BLUE = "#2b8a3e", "#c92a2a", "#868e96", "#1c5d99"
@@ -86,6 +88,7 @@ def p_worse_off(f: dict[str, Any]) -> alt.LayerChart:
         and r["contribution"] > 0
     ]
     data = pd.DataFrame(rows or [{"label": "(no partner pays)", "p_worse_off": 0.0}])
+    data = data.assign(text=[pct(p) for p in data.p_worse_off])  # as the tables write it
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=None, title=None),
         x=alt.X(
@@ -102,7 +105,7 @@ def p_worse_off(f: dict[str, Any]) -> alt.LayerChart:
             legend=None,
         )
     )
-    text = base.mark_text(align="left", dx=4).encode(text=alt.Text("p_worse_off:Q", format=".0%"))
+    text = base.mark_text(align="left", dx=4).encode(text="text:N")
     half = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
     return (bars + text + half).properties(width=WIDTH, height=26 * len(data) + 20)
 

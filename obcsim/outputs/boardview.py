@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from obcsim.accounts.funding_choice import ALL_YEARS, Position
-from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp
+from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp, pct
 from obcsim.case import edit
 from obcsim.case.scenario import Scenario
 from obcsim.outputs import report
@@ -26,16 +26,6 @@ MODEL_LABELS = {
     "pbr": "Payment by results (a share up front, the rest per avoided episode)",
 }
 IDENTICAL = "none: the same in every iteration"
-
-
-def pct(p: float) -> str:
-    """A probability as a percentage: 45%, and <1% / >99% rather than a misleading 0% / 100%
-    when it is not exactly 0 or 1."""
-    if 0 < p < 0.005:
-        return "<1%"
-    if 0.995 < p < 1:
-        return ">99%"
-    return f"{p:.0%}"
 
 
 def interval(lo: float, hi: float) -> str:

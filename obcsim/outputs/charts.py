@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from obcsim.accounts.money import STRAND_LABELS, agency_label
+from obcsim.accounts.money import STRAND_LABELS, agency_label, pct
 
 GBP = "$,.0f"  # money: £1,234 in the en-GB number locale (`LOCALE`), which the app sets
 # d3-format's en-GB number locale, as Vega's `config.locale` (without it "$" is the dollar).
@@ -238,7 +238,7 @@ def chances(table: pd.DataFrame) -> alt.Chart:
     """P(comes out ahead) for each outcome of a sensitivity report (`howsure.how_sure_frame`:
     outcome, p_ahead), with the percentage written on each bar."""
     data = table[["outcome", "p_ahead"]].assign(
-        text=[f"{p:.0%}" for p in table["p_ahead"]], ahead=table["p_ahead"] >= 0.5
+        text=[pct(p) for p in table["p_ahead"]], ahead=table["p_ahead"] >= 0.5
     )
     base = alt.Chart(data).encode(
         y=alt.Y("outcome:N", sort=list(data["outcome"]), title=None, axis=alt.Axis(labelLimit=260)),

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from obcsim.accounts.drivers import Drivers, outcome_label
-from obcsim.accounts.money import gbp
+from obcsim.accounts.money import gbp, pct
 from obcsim.outputs import committee, cover
 
 SHEETS = {
@@ -196,7 +196,7 @@ def terminal(d: Drivers, top: int = 10) -> str:
     for r in h.to_dict("records"):
         lines.append(
             f"  {r['outcome']:<30}{gbp(r['base_case']):>13}{gbp(r['mean']):>13}  "
-            f"[{gbp(r['p05'])}, {gbp(r['p95'])}]  {r['p_ahead']:.0%}"
+            f"[{gbp(r['p05'])}, {gbp(r['p95'])}]  {pct(r['p_ahead'])}"
         )
     lines += ["", f"What drives the programme's NPV (top {top}: 5th to 95th percentile)"]
     drv = drivers_frame(d).head(top)

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from obcsim.accounts.ledger import MEASURES
-from obcsim.accounts.money import MEASURE_LABELS, STRAND_LABELS, agency_label, gbp
+from obcsim.accounts.money import MEASURE_LABELS, STRAND_LABELS, agency_label, gbp, pct
 from obcsim.outputs.files import umask
 
 # Control characters an xlsx (XML) cell cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE).
@@ -184,7 +184,7 @@ def mc_terminal(summary: pd.DataFrame, price_year: str) -> str:
             r = cells[("all", agency, m)]
             spread = "" if r["p05"] == r["p95"] else f" [{_short(r['p05'])}, {_short(r['p95'])}]"
             row[MEASURE_LABELS[m]] = f"{gbp(r['mean'])}{spread}"
-        row["P(annual impact > 0)"] = f"{cells[('all', agency, 'annual_impact')]['p_positive']:.0%}"
+        row["P(annual impact > 0)"] = pct(cells[("all", agency, "annual_impact")]["p_positive"])
         rows.append(row)
     lines = [
         f"Programme (GBP a year, {price_year} prices): mean [90% interval]",
@@ -196,7 +196,7 @@ def mc_terminal(summary: pd.DataFrame, price_year: str) -> str:
         if r["agency"] == "total" and r["measure"] == "annual_impact":
             lines.append(
                 f"  {_title(r['strand']):<30}{gbp(r['mean']):>11} [{gbp(r['p05'])}, "
-                f"{gbp(r['p95'])}]  {r['p_positive']:.0%}"
+                f"{gbp(r['p95'])}]  {pct(r['p_positive'])}"
             )
     return "\n".join(lines) + "\n"
 
@@ -259,7 +259,7 @@ def headline(summary: pd.DataFrame, strand: str = "all") -> dict[str, str]:
     return {
         "Programme annual impact (mean)": gbp(float(r["mean"])),
         "90% interval": f"{gbp(float(r['p05']))} to {gbp(float(r['p95']))}",
-        "P(programme comes out ahead)": f"{float(r['p_positive']):.0%}",
+        "P(programme comes out ahead)": pct(float(r["p_positive"])),
     }
 
 
@@ -274,7 +274,7 @@ def compare_display(diff: pd.DataFrame) -> pd.DataFrame:
             "difference 90% interval": [
                 f"{gbp(a)} to {gbp(b)}" for a, b in zip(diff.p05, diff.p95, strict=True)
             ],
-            "P(this case better)": [f"{p:.0%}" for p in diff.p_a_better],
+            "P(this case better)": [pct(p) for p in diff.p_a_better],
         }
     )
 
@@ -291,8 +291,8 @@ def evaluation_display(case: list[dict[str, Any]]) -> pd.DataFrame:
             "after: 90% interval": [
                 f"{gbp(c['after_p05'])} to {gbp(c['after_p95'])}" for c in case
             ],
-            "P(> 0) before": [f"{c['before_p_positive']:.0%}" for c in case],
-            "P(> 0) after": [f"{c['after_p_positive']:.0%}" for c in case],
+            "P(> 0) before": [pct(c["before_p_positive"]) for c in case],
+            "P(> 0) after": [pct(c["after_p_positive"]) for c in case],
         }
     )
 

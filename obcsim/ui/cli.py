@@ -218,8 +218,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     total = next(c for c in figures["case"] if c["agency"] == "total")
     print(
         f"programme annual impact: {report.gbp(total['before_mean'])} -> "
-        f"{report.gbp(total['after_mean'])}; P(> 0) {total['before_p_positive']:.0%} -> "
-        f"{total['after_p_positive']:.0%}"
+        f"{report.gbp(total['after_mean'])}; P(> 0) {report.pct(total['before_p_positive'])} -> "
+        f"{report.pct(total['after_p_positive'])}"
     )
     return 0
 

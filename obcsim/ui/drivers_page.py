@@ -7,12 +7,12 @@ from __future__ import annotations
 import streamlit as st
 
 from obcsim.accounts.drivers import drivers
-from obcsim.accounts.money import gbp
+from obcsim.accounts.money import gbp, pct
 from obcsim.accounts.years import Settings
 from obcsim.case import edit
 from obcsim.case.load import parse_scenario
 from obcsim.case.scenario import Scenario
-from obcsim.outputs import boardview, charts, howsure
+from obcsim.outputs import charts, howsure
 from obcsim.ui.state import altair
 
 DRAWS = 10_000  # P(ahead) to within half a point (standard error); about a second
@@ -53,7 +53,7 @@ def show(scn: Scenario, seed: int) -> None:
     altair(charts.chances(how))
     shown = how.assign(
         **{c: how[c].map(gbp) for c in ("base_case", "expected_value", "mean", "p05", "p95")},
-        p_ahead=how["p_ahead"].map(boardview.pct),
+        p_ahead=how["p_ahead"].map(pct),
         evpi=how["evpi"].map(gbp),
     )[["outcome", "base_case", "mean", "p05", "p95", "p_ahead", "evpi"]]
     st.dataframe(
