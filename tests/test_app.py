@@ -188,6 +188,8 @@ def test_bad_upload_keeps_headline_title_and_sidebar(app):
     assert app.title and "Programme annual impact (mean)" in [c.value for c in app.caption]
     assert widget(app, "strands.njp.cohort")  # the sidebar's assumptions stay
     assert "showing" in app.info[0].value.lower()
+    said = [w.value for w in app.sidebar.warning] + [i.value for i in app.sidebar.info]
+    assert said == ["The upload was refused; remove it (x) to pick a shipped scenario."]
     assert len(app.get("vega_lite_chart")) == len(gains_page.CHARTS)  # the figures stay
     too_big = b"a: " + b"x" * 1_100_000
     app.file_uploader(key="scenario_upload").set_value(

@@ -3,9 +3,10 @@
 import pytest
 from pydantic import TypeAdapter
 
+from conftest import ROOT
 from obcsim.case import edit
 from obcsim.case.distributions import Value
-from obcsim.case.load import parse_scenario
+from obcsim.case.load import load_scenario, parse_scenario
 from obcsim.errors import InputError
 
 value = TypeAdapter(Value)
@@ -84,3 +85,14 @@ def test_impossible_edits_name_the_field(barnet, edits, field):
     with pytest.raises(InputError) as err:
         edit.apply(barnet, edits)
     assert err.value.field == field
+
+
+@pytest.mark.parametrize("name", ["barnet_obc_2013", "barnet_external_costs"])
+def test_every_editable_label_is_in_words(name):
+    """No field names on the board's inputs: strands, groups, events and agencies in words."""
+    scn = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    labels = [f.label for f in edit.editable(scn)]
+    assert not [label for label in labels if "_" in label or "(cps)" in label], labels
+    assert "Police's cost of an arrest, all strands" in labels or (
+        "Police's cost of an arrest, enhanced IOM only" in labels
+    )

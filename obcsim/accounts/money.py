@@ -1,9 +1,13 @@
 """How money is written for people: whole pounds, costs in brackets, as the OBC shows them;
-and chances, as whole percentages."""
+and chances, as whole percentages (the names of strands and agencies: `case.words`)."""
 
 from __future__ import annotations
 
 import math
+
+from obcsim.case.words import AGENCY_LABELS, STRAND_LABELS, agency_label
+
+__all__ = ["AGENCY_LABELS", "MEASURE_LABELS", "STRAND_LABELS", "agency_label", "gbp", "pct"]
 
 MEASURE_LABELS = {
     "gross_saving": "gross saving",
@@ -12,15 +16,6 @@ MEASURE_LABELS = {
     "setup_cost": "set-up cost",
     "year1_impact": "year-1 impact",
 }
-STRAND_LABELS = {
-    "njp": "Neighbourhood Justice Panels",
-    "coaches": "community coaches",
-    "conditional_cautions": "conditional cautions",
-    "iom": "enhanced IOM",
-    "housing_policy": "housing policy",
-    "all": "the programme",
-}
-AGENCY_LABELS = {"cps": "CPS"}
 
 
 def gbp(x: float) -> str:
@@ -29,10 +24,6 @@ def gbp(x: float) -> str:
         return "-"
     pounds = round(x)
     return f"(£{-pounds:,})" if pounds < 0 else f"£{pounds:,}"
-
-
-def agency_label(agency: str) -> str:
-    return AGENCY_LABELS.get(agency, agency.capitalize())
 
 
 def pct(p: float) -> str:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from obcsim.case.distributions import Dist, Value
 from obcsim.case.load import scenario_from_data
 from obcsim.case.scenario import EVENTS, Scenario
+from obcsim.case.words import EVENT_WORDS, STRAND_LABELS, agency_label
 from obcsim.errors import InputError
 
 Path = tuple[str | int, ...]
@@ -101,12 +102,13 @@ def editable(scn: Scenario) -> list[Field]:
             )
     for event in EVENTS:
         uc = scn.unit_costs[event]
+        what = f"{agency_label(uc.agency)}'s cost of {EVENT_WORDS[event]}"
         if uc.cost is not None:
             out.append(
                 _dist_field(
                     ("unit_costs", event, "cost"),
                     "unit_costs",
-                    f"{event} ({uc.agency}), all strands",
+                    f"{what}, all strands",
                     "money",
                     uc.cost,
                 )
@@ -118,7 +120,7 @@ def editable(scn: Scenario) -> list[Field]:
                     _dist_field(
                         ("strands", name, "unit_costs", event),
                         "unit_costs",
-                        f"{event} ({uc.agency}), {name}",
+                        f"{what}, {STRAND_LABELS.get(name, name)} only",
                         "money",
                         own,
                     )

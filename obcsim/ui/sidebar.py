@@ -88,8 +88,8 @@ def choose_scenario() -> tuple[Scenario, str | None]:
         disabled=uploaded is not None,
         key="scenario_pick",
     )
+    said = st.sidebar.empty()  # what became of the upload, once it is read
     if uploaded is not None:
-        st.sidebar.info("Using the uploaded file; remove it (x) to pick a shipped scenario.")
         # Its uploader is drawn even when the fold is closed (the browser shows it closed):
         # an uploader not drawn drops its file.
         st.session_state["upload_open"] = True
@@ -106,14 +106,16 @@ def choose_scenario() -> tuple[Scenario, str | None]:
     if upload is None:
         return picked, None
     data = upload.getvalue()
+    scn: Scenario | None = None
     if len(data) > MAX_BYTES:
         st.error(f"{upload.name}: the file is larger than {MAX_BYTES:,} bytes")
-        return picked, f"The upload was refused: showing '{picked.name}' instead."
-    scn: Scenario | None = None
-    with guarded():
-        scn = parse_scenario(data, upload.name)
+    else:
+        with guarded():
+            scn = parse_scenario(data, upload.name)
     if scn is None:
+        said.warning("The upload was refused; remove it (x) to pick a shipped scenario.")
         return picked, f"The upload was refused: showing '{picked.name}' instead."
+    said.info("Using the uploaded file; remove it (x) to pick a shipped scenario.")
     return scn, None
 
 
