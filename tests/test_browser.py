@@ -146,6 +146,7 @@ def check(page, errors: list[str], charts_expected: bool = True) -> None:
         .map(t => t.textContent)"""
     )
     assert not [w for w in words if "$" in w], "money in dollars on a chart"
+    assert not [w for w in words if re.search("[-\u2212]£", w)], "a loss not in brackets"
     width = page.viewport_size["width"]
     spans = page.locator("[data-testid='stMarkdownContainer'] span").all()
     shown = [s for s in spans if s.is_visible() and INTERVAL.match(s.inner_text().strip())]

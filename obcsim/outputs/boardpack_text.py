@@ -225,10 +225,10 @@ def drivers(f: dict[str, Any]) -> list[Block]:
         para(
             f"{d['finding']} Moving one uncertain input at a time across its 90% range, the "
             f"others at their means (expected value {mean}), the one that moves the programme's "
-            f"net present value most is {first['label']}: from {gbp(lo)} to {gbp(hi)}. This "
-            f"section's figures come from {t['drivers_runs']:,} draws of the uncertain inputs "
-            f"through the closed form, not from the {t['runs']:,} Monte Carlo runs of the "
-            f"others: its expected value and theirs ({npv}) are two estimates of one figure."
+            f"net present value most is {first['label']}: from {gbp(lo)} to {gbp(hi)}. The "
+            "expected value here is the net present value with every input at its mean, "
+            f"worked out exactly; sections 2 to 5 give the average of {t['runs']:,} simulated "
+            f"runs instead ({npv})."
         )
     )
     rows = [

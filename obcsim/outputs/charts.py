@@ -13,7 +13,8 @@ import pandas as pd
 
 from obcsim.accounts.money import STRAND_LABELS, agency_label, pct
 
-GBP = "$,.0f"  # money: £1,234 in the en-GB number locale (`LOCALE`), which the app sets
+GBP = "($,.0f"  # money: £1,234 and (£1,234), as the tables write it, in the en-GB
+# number locale (`LOCALE`), which the app sets
 # d3-format's en-GB number locale, as Vega's `config.locale` (without it "$" is the dollar).
 LOCALE = {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["£", ""]}}
 AGENCY = "Agency"
@@ -210,6 +211,8 @@ def prior_posterior(parameters: pd.DataFrame) -> alt.Chart:
                 }
             )
     data = pd.DataFrame(rows)
+    chances = bool(data[["p05", "p95"]].stack().between(0, 1).all())  # rates: as percentages
+    number = ".1%" if chances else ".3f"
     base = alt.Chart(data).encode(
         y=alt.Y("parameter:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
         yOffset=alt.YOffset("which:N"),
@@ -222,12 +225,13 @@ def prior_posterior(parameters: pd.DataFrame) -> alt.Chart:
     tips = [
         "parameter",
         "which",
-        alt.Tooltip("mean:Q", format=".3f"),
-        alt.Tooltip("p05:Q", format=".3f"),
-        alt.Tooltip("p95:Q", format=".3f"),
+        alt.Tooltip("mean:Q", format=number),
+        alt.Tooltip("p05:Q", format=number),
+        alt.Tooltip("p95:Q", format=number),
     ]
+    axis = alt.Axis(format="%" if chances else "~g")
     rules = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("p05:Q", title="value (90% interval)"), x2="p95:Q", tooltip=tips
+        x=alt.X("p05:Q", title="value (90% interval)", axis=axis), x2="p95:Q", tooltip=tips
     )
     return (
         rules + base.mark_point(filled=True, size=60).encode(x="mean:Q", tooltip=tips)

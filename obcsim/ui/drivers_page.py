@@ -47,7 +47,8 @@ def show(scn: Scenario, seed: int) -> None:
     st.info(r["finding"])
     st.caption(
         f"{DRAWS:,} draws of the {r['inputs']} uncertain inputs (seed {seed}); the uncertainty "
-        "is in what the evidence supports, averaged over people."
+        "is in what the evidence supports, averaged over people. The figure above is worked out "
+        "exactly with every input at its mean; the table averages the draws."
     )
     how = frames["how_sure"]
     altair(charts.chances(how))
@@ -61,7 +62,7 @@ def show(scn: Scenario, seed: int) -> None:
             columns={
                 "outcome": "Who",
                 "base_case": "At the point estimates",
-                "mean": "Expected",
+                "mean": "Mean over the draws",
                 "p05": "5th percentile",
                 "p95": "95th percentile",
                 "p_ahead": "Chance of coming out ahead",
