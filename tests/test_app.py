@@ -519,3 +519,16 @@ def test_the_server_answers_its_root_with_the_preloading_page():
     assert status == 200 and body.decode() == preload.page()
     assert asgi_get(middleware, "/static/js/x.js") == (299, b"/static/js/x.js")
     assert asgi_get(middleware, "/", "POST") == (299, b"/")
+
+
+def test_prior_posterior_shows_rates_as_percentages():
+    from obcsim.outputs import charts
+
+    row = {"field": "strands.njp.completion", "label": "NJP: completion"}
+    for which, (m, lo, hi) in {"prior": (0.5, 0.3, 0.7), "posterior": (0.6, 0.5, 0.7)}.items():
+        row |= {f"{which}_mean": m, f"{which}_p05": lo, f"{which}_p95": hi}
+    layers = charts.prior_posterior(pd.DataFrame([row])).to_dict()["layer"]
+    assert layers[0]["encoding"]["x"]["axis"]["format"] == "%"
+    row["prior_p95"] = 250.0  # not a rate: plain numbers
+    layers = charts.prior_posterior(pd.DataFrame([row])).to_dict()["layer"]
+    assert layers[0]["encoding"]["x"]["axis"]["format"] == "~g"

@@ -211,7 +211,8 @@ def prior_posterior(parameters: pd.DataFrame) -> alt.Chart:
                 }
             )
     data = pd.DataFrame(rows)
-    chances = bool(data[["p05", "p95"]].stack().between(0, 1).all())  # rates: as percentages
+    bounds = data[["p05", "p95"]]
+    chances = bool(((bounds >= 0) & (bounds <= 1)).all(axis=None))  # rates: as percentages
     number = ".1%" if chances else ".3f"
     base = alt.Chart(data).encode(
         y=alt.Y("parameter:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
