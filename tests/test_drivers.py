@@ -143,7 +143,7 @@ def test_the_app_page_shows_the_chances_the_gap_and_the_drivers(barnet):
     for r in found.chances.itertuples():
         p, words = r.p_ahead, f"{r.p_ahead:.0%}"  # never 0% or 100% unless exactly so
         words = "<1%" if words == "0%" and p > 0 else ">99%" if words == "100%" and p < 1 else words
-        assert table.loc[outcome_label(r.outcome), "Chance of coming out ahead"] == words
+        assert table.loc[outcome_label(r.outcome), "Chance ahead"] == words
     shown = [m.value for m in at.markdown]
     assert [f"{i}. {label}" for i, label in enumerate(found.top, 1)] == shown[:3]
     assert len(at.get("vega_lite_chart")) == 2

@@ -10,6 +10,8 @@ from typing import cast
 import altair as alt
 import pandas as pd
 
+LEGEND = alt.Legend(labelLimit=320)  # the strands' full names
+
 
 def time_to_evidence(
     timeline: pd.DataFrame, window: tuple[dt.date, dt.date], needed: dict[str, float] | None = None
@@ -23,7 +25,7 @@ def time_to_evidence(
         .encode(
             x=alt.X("date:T", title="Date"),
             y=alt.Y("complete:Q", title="Participants with a complete outcome"),
-            color=alt.Color("label:N", title="Strand"),
+            color=alt.Color("label:N", title="Strand", legend=LEGEND),
             tooltip=[
                 alt.Tooltip("label:N", title="Strand"),
                 alt.Tooltip("date:T", title="Date"),
@@ -55,7 +57,7 @@ def time_to_evidence(
                 .mark_rule(strokeDash=[4, 4])
                 .encode(
                     y="needed:Q",
-                    color=alt.Color("label:N", title="Strand"),
+                    color=alt.Color("label:N", title="Strand", legend=LEGEND),
                     tooltip=[
                         alt.Tooltip("label:N", title="Strand"),
                         alt.Tooltip("needed:Q", title="Needed for 80% power", format=",.0f"),

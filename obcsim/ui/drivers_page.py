@@ -61,17 +61,24 @@ def show(scn: Scenario, seed: int) -> None:
         shown.rename(
             columns={
                 "outcome": "Who",
-                "base_case": "At the point estimates",
-                "mean": "Mean over the draws",
-                "p05": "5th percentile",
-                "p95": "95th percentile",
-                "p_ahead": "Chance of coming out ahead",
-                "evpi": "Value of perfect information",
+                "base_case": "Point estimates",
+                "mean": "Mean of the draws",
+                "p05": "5th pct.",
+                "p95": "95th pct.",
+                "p_ahead": "Chance ahead",
+                "evpi": "Worth knowing",
             }
         ),
         hide_index=True,
         height=35 * (len(shown) + 1) + 3,  # every row shown, no inner scroll
-        column_config={"Who": st.column_config.TextColumn(width="medium")},
+        column_config={
+            "Who": st.column_config.TextColumn(width="medium"),
+            "Point estimates": st.column_config.TextColumn(help="NPV at the base case's points"),
+            "Worth knowing": st.column_config.TextColumn(
+                help="The expected value of perfect information: what knowing every uncertain "
+                "input for sure would be worth to this decision"
+            ),
+        },
     )
     st.subheader("The three assumptions that matter most")
     for i, label in enumerate(r["top"], 1):
