@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp
+from obcsim.accounts.money import STRAND_LABELS, agency_label, gbp, pct
 
 WIDTH = 40
 
@@ -157,7 +157,7 @@ def _sensitivity(f: dict[str, Any]) -> list[str]:
     for s in f["sensitivity"]:
         cells = [_estimate(e, "difference") for e in s["effects"]]
         c = s["case"]
-        case = f"{gbp(c['mean'])} [{gbp(c['p05'])}, {gbp(c['p95'])}], {c['p_positive']:.0%}"
+        case = f"{gbp(c['mean'])} [{gbp(c['p05'])}, {gbp(c['p95'])}], {pct(c['p_positive'])}"
         mark = " (used)" if s["prior"] == f["prior"] else ""
         out.append(f"| {s['prior']}{mark} | " + " | ".join(cells) + f" | {case} |")
     return out
@@ -198,7 +198,7 @@ def _case(f: dict[str, Any]) -> list[str]:
         def cell(w: str, c: dict[str, Any] = c) -> str:
             return (
                 f"{gbp(c[w + '_mean'])} [{gbp(c[w + '_p05'])}, {gbp(c[w + '_p95'])}], "
-                f"{c[w + '_p_positive']:.0%}"
+                f"{pct(c[w + '_p_positive'])}"
             )
 
         label = "Programme" if c["agency"] == "total" else agency_label(c["agency"])

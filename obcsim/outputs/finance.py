@@ -20,7 +20,7 @@ from obcsim.accounts import appraisal, cashability, ledger
 from obcsim.accounts.drivers import Drivers, drivers
 from obcsim.accounts.funding import MODELS
 from obcsim.accounts.ledger import MEASURES, Annual
-from obcsim.accounts.money import agency_label, gbp
+from obcsim.accounts.money import agency_label, gbp, pct
 from obcsim.accounts.uncertainty import inputs, walk
 from obcsim.accounts.years import Settings
 from obcsim.case.distributions import PARAMS
@@ -321,7 +321,7 @@ def terminal(frames: dict[str, pd.DataFrame], s: Settings) -> str:
             elif col in ("current", "switching_value", "change", "payback_year"):
                 out[col] = out[col].map(_number)
             elif str(col).startswith("p_"):
-                out[col] = out[col].map("{:.0%}".format)
+                out[col] = out[col].map(pct)
         if "agency" in out:
             out["agency"] = [agency_label(str(a)) for a in out.agency]
         return out.to_string(index=False)
