@@ -178,8 +178,8 @@ def pack_cover(
 ) -> tuple[list[tuple[str, str]], str]:
     """The committee workbook's cover rows for this pack, with the funded case's own rows (its
     strands, the chosen model's terms (pooled shares or payment-by-results terms), hash) and
-    the model in words; and the
-    scenario's SHA-256 (of its file, or of its YAML when it has none: an upload in the app)."""
+    the model in words; and the scenario's SHA-256 (of its file, or of its YAML when it has
+    none: an upload in the app)."""
     rows = cover.cover_rows(expected, info)
     rows[3:3] = [
         ("strands funded", strands_note(scn, how["strands"])),

@@ -14,8 +14,9 @@ import altair as alt
 import pandas as pd
 
 from obcsim.accounts.money import pct
+from obcsim.outputs.charts import GBP
 
-MONEY = "($,.0f"  # en-GB: £1,234, (£1,234)
+MONEY = GBP  # vl-convert draws these in the en-GB locale: £1,234, (£1,234)
 WIDTH = 520
 GREEN, RED, GREY, BLUE = "#2b8a3e", "#c92a2a", "#868e96", "#1c5d99"
 FONT = "Liberation Sans"

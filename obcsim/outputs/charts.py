@@ -13,9 +13,9 @@ import pandas as pd
 
 from obcsim.accounts.money import STRAND_LABELS, agency_label, pct
 
-GBP = "($,.0f"  # money: £1,234 and (£1,234), as the tables write it, in the en-GB
-# number locale (`LOCALE`), which the app sets
-# d3-format's en-GB number locale, as Vega's `config.locale` (without it "$" is the dollar).
+# Money as the tables write it, £1,234 and (£1,234), in d3's en-GB number locale: `LOCALE`, as
+# Vega's `config.locale`, which the app sets (without it "$" is the dollar).
+GBP = "($,.0f"
 LOCALE = {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["£", ""]}}
 AGENCY = "Agency"
 

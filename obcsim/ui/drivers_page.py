@@ -53,7 +53,7 @@ def show(scn: Scenario, seed: int) -> None:
     how = frames["how_sure"]
     altair(charts.chances(how))
     shown = how.assign(
-        **{c: how[c].map(gbp) for c in ("base_case", "expected_value", "mean", "p05", "p95")},
+        **{c: how[c].map(gbp) for c in ("base_case", "mean", "p05", "p95")},
         p_ahead=how["p_ahead"].map(pct),
         evpi=how["evpi"].map(gbp),
     )[["outcome", "base_case", "mean", "p05", "p95", "p_ahead", "evpi"]]

@@ -165,16 +165,20 @@ def _undo(tag: str, fields: list[edit.Field]) -> None:
     it in the browser (dropping its state would not, and the browser would send it back)."""
     st.session_state["edits"][tag].clear()
     for f in fields:
-        k = f"{tag}:{'.'.join(map(str, f.path))}"
-        if k in st.session_state:
-            st.session_state[k] = _typed(f, f.value)
+        if _key(tag, f) in st.session_state:
+            st.session_state[_key(tag, f)] = _typed(f, f.value)
+
+
+def _key(tag: str, f: edit.Field) -> str:
+    """An assumption's input, per base scenario (`tag`)."""
+    return f"{tag}:{'.'.join(map(str, f.path))}"
 
 
 def _input(
     where: Any, f: edit.Field, tag: str, base: Scenario, kept: dict[edit.Path, float | str]
 ) -> None:
     """One assumption's input, drawn in `where`; its value goes into `kept` if edited."""
-    k = f"{tag}:{'.'.join(map(str, f.path))}"
+    k = _key(tag, f)
     shown = kept.get(f.path, f.value)
     if f.kind == "agency":
         agencies = list(base.agencies)
